@@ -1,0 +1,1 @@
+"""Project-wide pytest set-up: tests run against real PostgreSQL (embedded or DATABASE_URL)."""

@@ -1,0 +1,151 @@
+"""Outlets and the articles they published."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from corpus.choices import DatePrecision
+from corpus.countries import country_choices
+
+
+class OutletKind(models.TextChoices):
+    NEWSPAPER = "newspaper", "Newspaper"
+    WIRE = "wire", "News agency / wire"
+    BROADCASTER = "broadcaster", "Broadcaster"
+    ONLINE = "online", "Online news site"
+    MAGAZINE = "magazine", "Magazine"
+    THINK_TANK = "think_tank", "Think tank"
+    GOVERNMENT = "government", "Government publication"
+    OTHER = "other", "Other"
+
+
+class OutletManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=OutletKind.choices, default=OutletKind.OTHER)
+    country = models.CharField(max_length=2, choices=country_choices, blank=True)
+    homepage = models.URLField(blank=True)
+    entity = models.OneToOneField(
+        "corpus.Entity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outlet",
+        limit_choices_to={"entity_type": "actor", "kind": "media"},
+        help_text="The actor record for this outlet, when articles cite it as a source.",
+    )
+
+    objects = OutletManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("corpus:outlet-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def canonical(self):
+        """Articles that are not near-duplicates of another article."""
+        return self.filter(duplicate_of__isnull=True)
+
+    def search(self, query: str, search_type: str = "websearch"):
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        search_query = SearchQuery(query, config="english", search_type=search_type)
+        return (
+            self.filter(search_vector=search_query)
+            .annotate(rank=SearchRank(F("search_vector"), search_query))
+            .order_by("-rank", "-published_on", "pk")
+        )
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_by_natural_key(self, source_file):
+        return self.get(source_file=source_file)
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="Stable URL name, made from the title at ingest."
+    )
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    authors = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    published_on = models.DateField(
+        null=True, blank=True, help_text="First day of the period when precision is month or year."
+    )
+    published_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    url = models.URLField(max_length=1000, blank=True)
+    source_file = models.CharField(
+        max_length=500,
+        unique=True,
+        help_text="Path of the source text file, relative to the sources folder.",
+    )
+    checksum = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the source file's raw bytes."
+    )
+    raw_text = models.TextField(help_text="The source file's text as received.")
+    body = models.TextField(help_text="The article's own paragraphs, boilerplate removed.")
+    word_count = models.PositiveIntegerField(default=0)
+    language = models.CharField(max_length=8, default="en")
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        help_text="The canonical article this one is a near-identical copy of.",
+    )
+    ingested_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="english")
+        + SearchVector("body", weight="B", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ArticleManager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="article_search_gin"),
+            models.Index(fields=["published_on"], name="article_published_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=F("pk")), name="article_not_duplicate_of_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(checksum__regex=r"^[0-9a-f]{64}$"), name="article_checksum_sha256"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.source_file
+
+    def get_absolute_url(self):
+        return reverse("corpus:article-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        # The source file is the import reference: a changed file keeps its article.
+        return (self.source_file,)

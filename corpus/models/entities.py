@@ -1,0 +1,256 @@
+"""Entities the articles name: actors, weapon systems and places, with their spellings."""
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Max, Q
+from django.db.models.functions import Greatest, Lower
+from django.urls import reverse
+
+from corpus.choices import (
+    ENTITY_KIND_CHOICES,
+    KINDS_BY_TYPE,
+    ActorKind,
+    EntityType,
+    PlaceKind,
+    WeaponCategory,
+)
+from corpus.countries import country_choices
+
+URL_NAMES = {
+    EntityType.ACTOR: "corpus:actor-detail",
+    EntityType.WEAPON: "corpus:weapon-detail",
+    EntityType.PLACE: "corpus:place-detail",
+}
+
+
+class EntityQuerySet(models.QuerySet):
+    def actors(self):
+        return self.filter(entity_type=EntityType.ACTOR)
+
+    def weapons(self):
+        return self.filter(entity_type=EntityType.WEAPON)
+
+    def places(self):
+        return self.filter(entity_type=EntityType.PLACE)
+
+    def fuzzy_named(self, text: str, threshold: float = 0.3):
+        """Entities whose name or any alias resembles ``text``, best match first.
+
+        Word similarity lets "Zelenskyy" find "Volodymyr Zelensky"; the best score over
+        the entity's aliases is the entity's score.
+        """
+        alias_scores = (
+            Alias.objects.filter(entity=models.OuterRef("pk"))
+            .annotate(
+                score=Greatest(TrigramWordSimilarity(text, "name"), TrigramSimilarity("name", text))
+            )
+            .values("entity")
+            .annotate(best=Max("score"))
+            .values("best")
+        )
+        return (
+            self.annotate(
+                name_score=Greatest(
+                    TrigramWordSimilarity(text, "name"), TrigramSimilarity("name", text)
+                ),
+                alias_score=models.Subquery(alias_scores, output_field=models.FloatField()),
+            )
+            .annotate(similarity=Greatest("name_score", "alias_score"))
+            .filter(similarity__gte=threshold)
+            .order_by("-similarity", "name")
+        )
+
+
+class EntityManager(models.Manager.from_queryset(EntityQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Entity(models.Model):
+    """One row per actor, weapon system or place; the typed proxies below narrow it."""
+
+    entity_type = models.CharField(max_length=10, choices=EntityType.choices)
+    kind = models.CharField(
+        max_length=30,
+        choices=ENTITY_KIND_CHOICES,
+        help_text="Actor kind, weapon category or place kind, matching the entity type.",
+    )
+    name = models.CharField(max_length=200, help_text="The preferred display name.")
+    slug = models.SlugField(max_length=200, unique=True)
+    country = models.CharField(
+        max_length=2,
+        choices=country_choices,
+        blank=True,
+        help_text="Actor's country; weapon system's country of origin; place's country.",
+    )
+    role = models.CharField(
+        max_length=300, blank=True, help_text="Actors: role or title as the articles give it."
+    )
+    description = models.TextField(blank=True)
+    range_km = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name="range (km)", help_text="Weapon systems: range."
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"entity_type": EntityType.PLACE},
+        help_text="Places: the place this one lies in.",
+    )
+
+    objects = EntityManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        indexes = [
+            models.Index(fields=["entity_type", "kind"], name="entity_type_kind_idx"),
+            GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="entity_name_trgm"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(entity_type=EntityType.ACTOR, kind__in=ActorKind.values)
+                    | Q(entity_type=EntityType.WEAPON, kind__in=WeaponCategory.values)
+                    | Q(entity_type=EntityType.PLACE, kind__in=PlaceKind.values)
+                ),
+                name="entity_kind_matches_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(range_km__isnull=True) | Q(entity_type=EntityType.WEAPON),
+                name="entity_range_only_for_weapons",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(entity_type=EntityType.PLACE),
+                name="entity_parent_only_for_places",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="entity_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(URL_NAMES[self.entity_type], kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        kinds = KINDS_BY_TYPE.get(self.entity_type)
+        if kinds and self.kind not in kinds.values:
+            raise ValidationError(
+                {"kind": f"Choose a {EntityType(self.entity_type).label.lower()} kind."}
+            )
+        if self.range_km is not None and self.entity_type != EntityType.WEAPON:
+            raise ValidationError({"range_km": "Only weapon systems have a range."})
+        if self.parent_id and self.entity_type != EntityType.PLACE:
+            raise ValidationError({"parent": "Only places lie inside another place."})
+
+    @property
+    def kind_label(self) -> str:
+        return dict(KINDS_BY_TYPE[self.entity_type].choices).get(self.kind, self.kind)
+
+
+class TypedEntityManager(EntityManager):
+    entity_type: str
+
+    def get_queryset(self):
+        return super().get_queryset().filter(entity_type=self.entity_type)
+
+
+class ActorManager(TypedEntityManager):
+    entity_type = EntityType.ACTOR
+
+
+class WeaponSystemManager(TypedEntityManager):
+    entity_type = EntityType.WEAPON
+
+
+class PlaceManager(TypedEntityManager):
+    entity_type = EntityType.PLACE
+
+
+class TypedEntity(Entity):
+    """Base of the typed proxies; saving one fixes its entity type."""
+
+    entity_type_value: str
+
+    class Meta:
+        proxy = True
+
+    def save(self, *args, **kwargs):
+        self.entity_type = self.entity_type_value
+        super().save(*args, **kwargs)
+
+
+class Actor(TypedEntity):
+    entity_type_value = EntityType.ACTOR
+    objects = ActorManager()
+
+    class Meta:
+        proxy = True
+        ordering = ["name"]
+
+
+class WeaponSystem(TypedEntity):
+    entity_type_value = EntityType.WEAPON
+    objects = WeaponSystemManager()
+
+    class Meta:
+        proxy = True
+        ordering = ["name"]
+
+
+class Place(TypedEntity):
+    entity_type_value = EntityType.PLACE
+    objects = PlaceManager()
+
+    class Meta:
+        proxy = True
+        ordering = ["name"]
+
+
+class AliasManager(models.Manager):
+    def get_by_natural_key(self, entity_slug, name):
+        return self.get(entity__slug=entity_slug, name=name)
+
+
+class Alias(models.Model):
+    """A spelling of an entity's name as articles write it (Zelensky, Zelenskyy …)."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(
+        max_length=200,
+        help_text="As written in articles. All-capital aliases (US, ATACMS) match case exactly.",
+    )
+
+    objects = AliasManager()
+
+    class Meta:
+        ordering = ["entity__name", "name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "name"], name="alias_unique_per_entity"),
+            models.CheckConstraint(condition=~Q(name=""), name="alias_not_empty"),
+        ]
+        indexes = [
+            GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="alias_name_trgm"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return self.entity.get_absolute_url()
+
+    def natural_key(self):
+        return (*self.entity.natural_key(), self.name)
+
+    natural_key.dependencies = ["corpus.entity"]

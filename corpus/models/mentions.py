@@ -1,0 +1,42 @@
+"""Where an article names an entity: the exact span of its clean body."""
+
+from django.db import models
+from django.db.models import F, Q
+
+
+class MentionQuerySet(models.QuerySet):
+    def of(self, entity):
+        return self.filter(entity=entity)
+
+
+class MentionManager(models.Manager.from_queryset(MentionQuerySet)):
+    def get_by_natural_key(self, source_file, entity_slug, start):
+        return self.get(article__source_file=source_file, entity__slug=entity_slug, start=start)
+
+
+class Mention(models.Model):
+    article = models.ForeignKey("corpus.Article", on_delete=models.CASCADE, related_name="mentions")
+    entity = models.ForeignKey("corpus.Entity", on_delete=models.PROTECT, related_name="mentions")
+    start = models.PositiveIntegerField(help_text="Offset of the first character in the body.")
+    end = models.PositiveIntegerField(help_text="Offset just past the last character.")
+    text = models.CharField(max_length=200, help_text="The matched words, as written.")
+
+    objects = MentionManager()
+
+    class Meta:
+        ordering = ["article", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "entity", "start"], name="mention_unique_span"
+            ),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="mention_span_not_empty"),
+        ]
+        indexes = [models.Index(fields=["entity", "article"], name="mention_entity_article_idx")]
+
+    def __str__(self):
+        return f"{self.text} @ {self.start}"
+
+    def natural_key(self):
+        return (*self.article.natural_key(), *self.entity.natural_key(), self.start)
+
+    natural_key.dependencies = ["corpus.article", "corpus.entity"]

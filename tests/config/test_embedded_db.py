@@ -1,0 +1,54 @@
+"""The embedded PostgreSQL 18 server starts from an empty folder and is reused afterwards."""
+
+import psycopg
+import pytest
+
+from config.embedded_db import database_settings, ensure_database, ensure_server, stop_server
+
+
+@pytest.fixture
+def pgdata(tmp_path):
+    folder = tmp_path / "pgdata"
+    yield folder
+    stop_server(folder)
+
+
+def test_embedded_server_starts_from_nothing_with_the_extensions(pgdata):
+    assert not pgdata.exists()
+    db = database_settings(pgdata, "sitrep_fresh")
+
+    assert (pgdata / "PG_VERSION").read_text().strip() == "18"
+    conninfo = psycopg.conninfo.make_conninfo(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="sitrep_fresh"
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        assert conn.info.server_version >= 180000
+        available = {
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM pg_available_extensions WHERE name IN ('pg_trgm', 'unaccent')"
+            )
+        }
+        assert available == {"pg_trgm", "unaccent"}
+
+
+def test_second_start_reuses_the_running_server_and_keeps_data(pgdata):
+    server = ensure_server(pgdata)
+    ensure_database(server, "keep")
+    with psycopg.connect(server.conninfo("keep"), autocommit=True) as conn:
+        conn.execute("CREATE TABLE kept (x int)")
+        conn.execute("INSERT INTO kept VALUES (42)")
+
+    again = ensure_server(pgdata)
+    ensure_database(again, "keep")  # creating an existing database is a no-op
+    assert again == server
+
+    # A restart (stop, start again) keeps the data.
+    assert stop_server(pgdata)
+    restarted = ensure_server(pgdata)
+    with psycopg.connect(restarted.conninfo("keep")) as conn:
+        assert conn.execute("SELECT x FROM kept").fetchone() == (42,)
+
+
+def test_stopping_a_server_that_is_not_running_says_so(tmp_path):
+    assert stop_server(tmp_path / "never-started") is False

@@ -1,0 +1,227 @@
+"""Corpus models: constraints, natural keys and protected deletes."""
+
+import io
+import json
+
+import pytest
+from django.core import serializers
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+
+from corpus.choices import EntityType
+from corpus.models import Actor, Alias, Article, Entity, Mention, Outlet, Place, WeaponSystem
+from tests.factories import (
+    ActorFactory,
+    AliasFactory,
+    ArticleFactory,
+    CitationFactory,
+    EventActorFactory,
+    EventFactory,
+    EventWeaponFactory,
+    MentionFactory,
+    OutletFactory,
+    PlaceFactory,
+    WeaponFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_duplicate_checksum_is_refused():
+    article = ArticleFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleFactory(checksum=article.checksum)
+
+
+def test_duplicate_source_file_is_refused():
+    article = ArticleFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleFactory(source_file=article.source_file)
+
+
+def test_checksum_must_be_a_sha256_hex_digest():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleFactory(checksum="not-a-checksum")
+
+
+def test_article_cannot_duplicate_itself():
+    article = ArticleFactory()
+    article.duplicate_of = article
+    with pytest.raises(IntegrityError), transaction.atomic():
+        article.save()
+
+
+def test_search_vector_is_generated_from_title_and_body():
+    ArticleFactory(title="Storm Shadow clarification", body="France kept SCALP restricted.")
+    ArticleFactory(title="Other", body="Nothing relevant here.")
+    assert [a.title for a in Article.objects.search("scalp")] == ["Storm Shadow clarification"]
+    assert [a.title for a in Article.objects.search("storm shadow")] == [
+        "Storm Shadow clarification"
+    ]
+
+
+def test_entity_kind_must_match_its_type():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entity.objects.create(entity_type=EntityType.PLACE, kind="person", name="X", slug="x")
+
+
+def test_only_weapons_have_a_range():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ActorFactory(range_km=100)
+
+
+def test_typed_proxies_see_only_their_type_and_set_it_on_save():
+    ActorFactory(name="Joe Biden")
+    WeaponFactory(name="ATACMS")
+    PlaceFactory(name="Kursk Oblast")
+    assert [a.name for a in Actor.objects.all()] == ["Joe Biden"]
+    assert [w.name for w in WeaponSystem.objects.all()] == ["ATACMS"]
+    assert [p.name for p in Place.objects.all()] == ["Kursk Oblast"]
+    weapon = WeaponSystem.objects.create(name="SCALP", slug="scalp", kind="cruise_missile")
+    assert Entity.objects.get(pk=weapon.pk).entity_type == EntityType.WEAPON
+
+
+def test_alias_is_unique_per_entity():
+    alias = AliasFactory(name="Zelensky")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alias.objects.create(entity=alias.entity, name="Zelensky")
+
+
+def test_fuzzy_name_lookup_forgives_spelling_through_aliases():
+    zelensky = ActorFactory(name="Volodymyr Zelensky")
+    AliasFactory(entity=zelensky, name="Zelenskyy")
+    ActorFactory(name="Joe Biden")
+    found = list(Entity.objects.fuzzy_named("Zelenskiy"))
+    assert found == [zelensky]
+
+
+def test_mention_span_must_not_be_empty():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MentionFactory(start=5, end=5)
+
+
+@pytest.mark.parametrize(
+    "make_use",
+    [
+        pytest.param(lambda e: MentionFactory(entity=e), id="mention"),
+        pytest.param(lambda e: EventActorFactory(actor=e), id="event-actor"),
+    ],
+)
+def test_deleting_an_actor_in_use_is_refused(make_use):
+    actor = ActorFactory()
+    make_use(actor)
+    with pytest.raises(ProtectedError):
+        actor.delete()
+    assert Entity.objects.filter(pk=actor.pk).exists()
+
+
+def test_deleting_a_weapon_used_by_an_event_is_refused():
+    use = EventWeaponFactory()
+    with pytest.raises(ProtectedError):
+        use.weapon.delete()
+
+
+def test_deleting_a_place_of_an_event_or_a_parent_place_is_refused():
+    region = PlaceFactory()
+    EventFactory(place=region)
+    with pytest.raises(ProtectedError):
+        region.delete()
+    country = PlaceFactory(kind="country")
+    PlaceFactory(parent=country)
+    with pytest.raises(ProtectedError):
+        country.delete()
+
+
+def test_deleting_a_cited_article_is_refused():
+    citation = CitationFactory()
+    with pytest.raises(ProtectedError):
+        citation.article.delete()
+
+
+def test_deleting_an_unused_entity_removes_its_aliases():
+    alias = AliasFactory()
+    alias.entity.delete()
+    assert not Alias.objects.exists()
+
+
+def _build_graph():
+    outlet = OutletFactory(name="Kyiv Independent")
+    article = ArticleFactory(outlet=outlet)
+    actor = ActorFactory(name="Joe Biden")
+    AliasFactory(entity=actor, name="Biden")
+    weapon = WeaponFactory(name="ATACMS")
+    place = PlaceFactory(name="Kursk Oblast")
+    MentionFactory(article=article, entity=actor, start=0, text="Ukraine")
+    event = EventFactory(title="Biden authorises ATACMS", place=place)
+    EventActorFactory(event=event, actor=actor)
+    EventWeaponFactory(event=event, weapon=weapon)
+    CitationFactory(event=event, article=article)
+
+
+MODELS = [
+    "corpus.outlet",
+    "corpus.entity",
+    "corpus.alias",
+    "corpus.article",
+    "corpus.mention",
+    "timeline.event",
+    "timeline.eventactor",
+    "timeline.eventweapon",
+    "timeline.citation",
+]
+
+
+def _dump() -> str:
+    out = io.StringIO()
+    call_command(
+        "dumpdata", *MODELS, natural_foreign=True, natural_primary=True, indent=1, stdout=out
+    )
+    return out.getvalue()
+
+
+def _counts():
+    from django.apps import apps
+
+    return {label: apps.get_model(label).objects.count() for label in MODELS}
+
+
+def test_natural_keys_round_trip_and_loading_twice_adds_nothing(tmp_path):
+    _build_graph()
+    dumped = _dump()
+    records = json.loads(dumped)
+    assert all("pk" not in record for record in records), "fixtures must carry natural keys"
+    before = _counts()
+    fixture = tmp_path / "graph.json"
+    fixture.write_text(dumped)
+
+    call_command("loaddata", str(fixture), verbosity=0)
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert _counts() == before
+    assert _dump() == dumped
+
+
+def test_natural_key_lookups_find_each_record():
+    _build_graph()
+    for label in MODELS:
+        from django.apps import apps
+
+        model = apps.get_model(label)
+        for obj in model.objects.all():
+            assert model._default_manager.get_by_natural_key(*obj.natural_key()) == obj
+
+
+def test_deserialising_into_an_empty_database_rebuilds_everything():
+    _build_graph()
+    dumped = _dump()
+    before = _counts()
+    from timeline.models import Event
+
+    Event.objects.all().delete()
+    Mention.objects.all().delete()
+    Article.objects.all().delete()
+    Entity.objects.all().delete()
+    Outlet.objects.all().delete()
+    for obj in serializers.deserialize("json", dumped, handle_forward_references=True):
+        obj.save()
+    assert _counts() == before

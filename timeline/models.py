@@ -1,0 +1,199 @@
+"""Events reported by the corpus, who and what took part, and the articles that cite them."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from corpus.choices import DatePrecision, EntityType
+from timeline.choices import ActorRole, EventStatus, EventType
+
+
+class EventQuerySet(models.QuerySet):
+    def in_period(self, start=None, end=None):
+        """Events whose period overlaps [start, end]; either bound may be omitted."""
+        qs = self
+        if start is not None:
+            qs = qs.filter(Q(end_date__gte=start) | Q(end_date__isnull=True, date__gte=start))
+        if end is not None:
+            qs = qs.filter(date__lte=end)
+        return qs
+
+    def chronological(self):
+        return self.order_by("date", "date_precision", "title")
+
+    def with_citations(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("article__outlet").order_by(
+                    "article__published_on", "article__title"
+                ),
+            )
+        )
+
+
+class EventManager(models.Manager.from_queryset(EventQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class EventActorManager(models.Manager):
+    def get_by_natural_key(self, event_slug, actor_slug, role):
+        return self.get(event__slug=event_slug, actor__slug=actor_slug, role=role)
+
+
+class EventWeaponManager(models.Manager):
+    def get_by_natural_key(self, event_slug, weapon_slug):
+        return self.get(event__slug=event_slug, weapon__slug=weapon_slug)
+
+
+class CitationManager(models.Manager):
+    def get_by_natural_key(self, event_slug, source_file):
+        return self.get(event__slug=event_slug, article__source_file=source_file)
+
+
+class Event(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True)
+    date = models.DateField(help_text="First day of the period when precision is month or year.")
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    end_date = models.DateField(null=True, blank=True)
+    event_type = models.CharField(max_length=20, choices=EventType.choices)
+    status = models.CharField(
+        max_length=20, choices=EventStatus.choices, default=EventStatus.REPORTED
+    )
+    place = models.ForeignKey(
+        "corpus.Entity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events_here",
+        limit_choices_to={"entity_type": EntityType.PLACE},
+    )
+    actors = models.ManyToManyField(
+        "corpus.Entity", through="EventActor", related_name="events", blank=True
+    )
+    weapons = models.ManyToManyField(
+        "corpus.Entity",
+        through="EventWeapon",
+        related_name="weapon_events",
+        blank=True,
+        verbose_name="weapon systems",
+    )
+
+    objects = EventManager()
+
+    class Meta:
+        ordering = ["date", "title"]
+        indexes = [models.Index(fields=["date"], name="event_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                name="event_ends_after_start",
+            ),
+            # A month or year is stored as its first day, so sorting and ranges just work.
+            models.CheckConstraint(
+                condition=Q(date_precision=DatePrecision.DAY)
+                | Q(date_precision=DatePrecision.MONTH, date__day=1)
+                | Q(date_precision=DatePrecision.YEAR, date__day=1, date__month=1),
+                name="event_date_matches_precision",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("timeline:event-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class EventActor(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_actors")
+    actor = models.ForeignKey(
+        "corpus.Entity",
+        on_delete=models.PROTECT,
+        related_name="event_roles",
+        limit_choices_to={"entity_type": EntityType.ACTOR},
+    )
+    role = models.CharField(max_length=20, choices=ActorRole.choices)
+
+    objects = EventActorManager()
+
+    class Meta:
+        ordering = ["event", "role", "actor__name"]
+        verbose_name = "event actor"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "actor", "role"], name="event_actor_unique_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.actor} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (self.event.slug, self.actor.slug, self.role)
+
+    natural_key.dependencies = ["timeline.event", "corpus.entity"]
+
+
+class EventWeapon(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_weapons")
+    weapon = models.ForeignKey(
+        "corpus.Entity",
+        on_delete=models.PROTECT,
+        related_name="event_uses",
+        limit_choices_to={"entity_type": EntityType.WEAPON},
+    )
+
+    objects = EventWeaponManager()
+
+    class Meta:
+        ordering = ["event", "weapon__name"]
+        verbose_name = "event weapon system"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "weapon"], name="event_weapon_unique")
+        ]
+
+    def __str__(self):
+        return str(self.weapon)
+
+    def natural_key(self):
+        return (self.event.slug, self.weapon.slug)
+
+    natural_key.dependencies = ["timeline.event", "corpus.entity"]
+
+
+class Citation(models.Model):
+    """An article that reports an event, with the words that support it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
+    article = models.ForeignKey(
+        "corpus.Article", on_delete=models.PROTECT, related_name="citations"
+    )
+    quote = models.TextField(help_text="The supporting words, exactly as in the article body.")
+    start = models.PositiveIntegerField(help_text="Offset of the quote in the article body.")
+    end = models.PositiveIntegerField(help_text="Offset just past the quote.")
+
+    objects = CitationManager()
+
+    class Meta:
+        ordering = ["event", "article"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "article"], name="citation_unique_article"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="citation_span_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} — {self.article}"
+
+    def natural_key(self):
+        return (self.event.slug, *self.article.natural_key())
+
+    natural_key.dependencies = ["timeline.event", "corpus.article"]
