@@ -5,6 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 
 from corpus.choices import DatePrecision
@@ -115,7 +116,8 @@ class Article(models.Model):
         related_name="duplicates",
         help_text="The canonical article this one is a near-identical copy of.",
     )
-    ingested_at = models.DateTimeField(auto_now=True)
+    # db_default lets fixtures omit this volatile field: the database stamps loaded rows.
+    ingested_at = models.DateTimeField(auto_now=True, db_default=Now())
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config="english")
         + SearchVector("body", weight="B", config="english"),
