@@ -52,3 +52,32 @@ def test_second_start_reuses_the_running_server_and_keeps_data(pgdata):
 
 def test_stopping_a_server_that_is_not_running_says_so(tmp_path):
     assert stop_server(tmp_path / "never-started") is False
+
+
+def test_another_process_shares_the_running_server(pgdata):
+    """runserver, a shell and the tests each start the server; all get the same one."""
+    import subprocess
+    import sys
+
+    server = ensure_server(pgdata)
+    ensure_database(server, "shared")
+    with psycopg.connect(server.conninfo("shared"), autocommit=True) as conn:
+        conn.execute("CREATE TABLE seen (who text)")
+        code = (
+            "import sys, psycopg\n"
+            "from pathlib import Path\n"
+            "from config.embedded_db import ensure_server\n"
+            "s = ensure_server(Path(sys.argv[1]))\n"
+            "with psycopg.connect(s.conninfo('shared'), autocommit=True) as c:\n"
+            "    c.execute(\"INSERT INTO seen VALUES ('child')\")\n"
+            "print(s.socket_dir, s.port)\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(pgdata)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == [server.socket_dir, str(server.port)]
+        assert conn.execute("SELECT who FROM seen").fetchall() == [("child",)]

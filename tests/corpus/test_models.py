@@ -225,3 +225,11 @@ def test_deserialising_into_an_empty_database_rebuilds_everything():
     for obj in serializers.deserialize("json", dumped, handle_forward_references=True):
         obj.save()
     assert _counts() == before
+
+
+def test_migrations_create_the_trigram_and_unaccent_extensions():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT extname FROM pg_extension WHERE extname IN ('pg_trgm', 'unaccent')")
+        assert {row[0] for row in cursor.fetchall()} == {"pg_trgm", "unaccent"}
