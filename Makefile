@@ -58,10 +58,14 @@ test-fast: install
 	$(TEST_ENV) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 # Browser tests drive the system Chromium; Playwright cannot download its own here.
+# axe-core (package.json, pinned in package-lock.json) is injected into pages to audit them.
 browser-deps:
-	@command -v chromium >/dev/null || { \
+	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Chromium: sudo apt-get install chromium"; fi; }
+	@test -f node_modules/axe-core/axe.min.js || { \
+	  if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
+	  else echo "Browser tests need Node.js and npm to install axe-core (npm ci)"; fi; }
 
 lint: install
 	$(VENV)/bin/ruff check .
