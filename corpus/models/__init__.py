@@ -3,5 +3,21 @@
 from corpus.models.articles import Article, Outlet
 from corpus.models.entities import Actor, Alias, Entity, Place, WeaponSystem
 from corpus.models.mentions import Mention
+from corpus.models.redirects import EntityRedirect
+from corpus.models.review import NamePattern, ReviewStatus, UnknownName, UnknownNameOccurrence
 
-__all__ = ["Actor", "Alias", "Article", "Entity", "Mention", "Outlet", "Place", "WeaponSystem"]
+__all__ = [
+    "Actor",
+    "Alias",
+    "Article",
+    "Entity",
+    "EntityRedirect",
+    "Mention",
+    "NamePattern",
+    "Outlet",
+    "Place",
+    "ReviewStatus",
+    "UnknownName",
+    "UnknownNameOccurrence",
+    "WeaponSystem",
+]
