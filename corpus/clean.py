@@ -1,0 +1,146 @@
+"""Boilerplate and markup removal: from a source text to the article's own paragraphs.
+
+Source files are scraped pages: one paragraph per line, sometimes split in two by the
+scraper, with the site's furniture mixed in. Each line is checked against named rules
+(README, "Cleaning rules"); a line that matches none is the article's own text. Rules match
+whole lines, so a sentence is never cut in half and an article sentence that merely mentions
+a newsletter or a photo is kept.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+# --- markup -----------------------------------------------------------------------------
+# [text](target) links lose their target; a bracketed editorial insertion such as
+# "as if [Biden] is launching" has no "(…)" after it and is kept.
+MARKDOWN_LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]*\)")
+MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$&%])")
+WHITESPACE = re.compile(r"\s+")
+
+
+def strip_markup(line: str) -> str:
+    """Remove Markdown leftovers (**bold**, [text](#) links, backslash escapes)."""
+    line = MARKDOWN_LINK.sub(r"\1", line)
+    line = MARKDOWN_EMPHASIS.sub(r"\2", line)
+    line = MARKDOWN_ESCAPE.sub(r"\1", line)
+    return WHITESPACE.sub(" ", line).strip()
+
+
+# --- line rules -------------------------------------------------------------------------
+WIDGET_WORDS = (
+    r"A|Print|Share|Save|Saved|Email|E-mail|Tweet|Comments?|Copy link|Link|Facebook|Twitter|X"
+    r"|WhatsApp|Telegram|LinkedIn|Reddit|Listen|Font size|Text size"
+)
+
+LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("donation appeal", re.compile(r"(?i)^(please )?(make|consider) (a )?(small )?donation\b")),
+    ("donation appeal", re.compile(r"(?i)^(support|donate to) (us|our journalism)\b")),
+    ("app prompt", re.compile(r"(?i)^(android|ios|iphone|ipad|apple) users?:")),
+    ("app prompt", re.compile(r"(?i)\bdownload (our|the) (free )?app\b")),
+    ("social links", re.compile(r"(?i)^(connect|follow) (with )?us\b")),
+    (
+        "social links",
+        re.compile(r"(?i)^follow (the )?[\w .'\u2019-]+ on (facebook|twitter|x|telegram)"),
+    ),
+    ("newsletter prompt", re.compile(r"(?i)^sign up\b.*\bnewsletter\b")),
+    ("newsletter prompt", re.compile(r"(?i)^subscribe\b.*\bnewsletter\b")),
+    ("cross-promotion", re.compile(r"^(READ|READ MORE|READ ALSO|ALSO READ|Read more|Read also):")),
+    ("share widget", re.compile(rf"(?i)^(?:(?:{WIDGET_WORDS}|\d[\d.,]*[KkMm]?)\b[\s|·•]*)+$")),
+    (
+        "image caption",
+        re.compile(
+            r"(\bvia Getty Images|/Getty Images|\bGetty Images|\bAP Photo\b[^.]*"
+            r"|\((?:Photo|Image|Illustration)[^)]*\)|^(?:Photo|Image|Illustration)(?: by|:) .*)"
+            r"\.?$"
+        ),
+    ),
+)
+
+# A heading whose lines up to the next non-list line are link lists to other articles.
+LIST_HEADINGS = re.compile(
+    r"(?i)^(related|related (articles|stories|news)|see also|more on this)"
+    r":?$"
+)
+LIST_ITEM = re.compile(r"^[-•*\u2013]\s+")
+
+# Where the page's footer furniture starts; nothing after it belongs to the article.
+TAIL_START = re.compile(
+    r"(?i)^(author['\u2019]s (selected|latest|recent) (articles|stories)|about the "
+    r"author|more from (this|the) author)$"
+)
+AUTHOR_BOX_LABEL = re.compile(r"(?i)^(author|reporter|contributor|editor)$")
+NAME_LINE = re.compile(r"^[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}$")
+
+# A paragraph the scraper split: no closing punctuation, and the next part starts in lower case.
+SENTENCE_END = re.compile(r"[.!?:;\"\u201d\u2019')\]…]$")
+
+
+@dataclass(frozen=True)
+class Removed:
+    rule: str
+    text: str
+
+
+@dataclass
+class CleanResult:
+    lines: list[str]
+    removed: list[Removed] = field(default_factory=list)
+
+
+def source_lines(text: str) -> list[str]:
+    """The non-empty lines of a source text, markup stripped and whitespace collapsed."""
+    lines = (strip_markup(line) for line in text.split("\n"))
+    return [line for line in lines if line]
+
+
+def tail_start(lines: list[str]) -> int:
+    """Index of the first line of the page footer (author box, author's article list)."""
+    for index, line in enumerate(lines):
+        if TAIL_START.match(line):
+            return index
+        if AUTHOR_BOX_LABEL.match(line) and index > 0 and NAME_LINE.match(lines[index - 1]):
+            return index - 1
+    return len(lines)
+
+
+def line_rule(line: str) -> str | None:
+    """The name of the boilerplate rule a line matches, or None for article text."""
+    for name, pattern in LINE_RULES:
+        if pattern.search(line):
+            return name
+    return None
+
+
+def remove_boilerplate(lines: list[str]) -> CleanResult:
+    """Drop boilerplate lines, link lists and the page footer; keep everything else in order."""
+    result = CleanResult(lines=[])
+    end = tail_start(lines)
+    in_list = False
+    for line in lines[:end]:
+        if LIST_HEADINGS.match(line):
+            in_list = True
+            result.removed.append(Removed("related links", line))
+            continue
+        if in_list and LIST_ITEM.match(line):
+            result.removed.append(Removed("related links", line))
+            continue
+        in_list = False
+        rule = line_rule(line)
+        if rule:
+            result.removed.append(Removed(rule, line))
+        else:
+            result.lines.append(line)
+    result.removed.extend(Removed("page footer", line) for line in lines[end:])
+    return result
+
+
+def join_split_paragraphs(lines: list[str]) -> list[str]:
+    """Rejoin paragraphs the scraper split mid-sentence across lines."""
+    paragraphs: list[str] = []
+    for line in lines:
+        if paragraphs and not SENTENCE_END.search(paragraphs[-1]) and line[0].islower():
+            paragraphs[-1] = f"{paragraphs[-1]} {line}"
+        else:
+            paragraphs.append(line)
+    return paragraphs
