@@ -1,0 +1,199 @@
+"""Entities, their typed proxies, aliases and redirects in admin; merge and safe delete."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from corpus.admin.articles import ReextractMixin
+from corpus.admin.base import PublicLinkMixin, VersionedModelForm
+from corpus.admin.merging import merge_selected
+from corpus.choices import KINDS_BY_TYPE, EntityType
+from corpus.merge import PROXIES, typed
+from corpus.models import Actor, Alias, Entity, EntityRedirect, Place, WeaponSystem
+from corpus.usage import blocking_descriptions, with_usage
+
+# Autocomplete requests name the field they fill; these fields take one entity type only.
+TYPED_AUTOCOMPLETE_FIELDS = {
+    ("timeline", "eventactor", "actor"): EntityType.ACTOR,
+    ("timeline", "eventweapon", "weapon"): EntityType.WEAPON,
+    ("timeline", "event", "place"): EntityType.PLACE,
+    ("corpus", "entity", "parent"): EntityType.PLACE,
+    ("corpus", "place", "parent"): EntityType.PLACE,
+    ("corpus", "outlet", "entity"): EntityType.ACTOR,
+}
+
+
+class AliasInline(admin.TabularInline):
+    model = Alias
+    form = VersionedModelForm
+    extra = 1
+
+
+class EntityAdmin(PublicLinkMixin, admin.ModelAdmin):
+    form = VersionedModelForm
+    entity_type: str | None = None
+    list_display = [
+        "name",
+        "entity_type",
+        "kind",
+        "country",
+        "alias_count",
+        "mention_count",
+        "event_count",
+        "public_link",
+    ]
+    list_filter = ["entity_type", "kind", "country"]
+    search_fields = ["name", "slug", "aliases__name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    inlines = [AliasInline]
+    actions = [merge_selected, "delete_unused"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return with_usage(super().get_queryset(request))
+
+    @admin.display(description="aliases", ordering="usage_aliases")
+    def alias_count(self, obj):
+        return obj.usage_aliases
+
+    @admin.display(description="mentions", ordering="usage_mentions")
+    def mention_count(self, obj):
+        return obj.usage_mentions
+
+    @admin.display(description="events")
+    def event_count(self, obj):
+        return obj.usage_event_roles + obj.usage_weapon_uses + obj.usage_event_places
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind" and self.entity_type:
+            kwargs["choices"] = KINDS_BY_TYPE[self.entity_type].choices
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        source = (
+            request.GET.get("app_label"),
+            request.GET.get("model_name"),
+            request.GET.get("field_name"),
+        )
+        entity_type = TYPED_AUTOCOMPLETE_FIELDS.get(source)
+        if entity_type:
+            queryset = queryset.filter(entity_type=entity_type)
+        return queryset, may_have_duplicates
+
+    def has_merge_permission(self, request):
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    # --- deleting: refuse while evidence still uses the entity --------------------------
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Django's own bulk delete is replaced by one that names what blocks it.
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Delete selected %(verbose_name_plural)s", permissions=["delete"])
+    def delete_unused(self, request, queryset):
+        blocked = blocking_descriptions(entities=list(queryset))
+        if blocked:
+            self.message_user(
+                request,
+                format_html(
+                    "Nothing was deleted: these entities are still in use. Merge them into "
+                    "another entity or remove the uses first.<ul>{}</ul>",
+                    format_html_join("", "<li>{}</li>", ((line,) for line in blocked.values())),
+                ),
+                messages.ERROR,
+            )
+            return None
+        return delete_selected(self, request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # One line per entity with counts and event names, not thousands of mention rows.
+            protected = list(blocking_descriptions(entities=list(objs)).values())
+        return deleted, model_count, perms_needed, protected
+
+    # --- history: entity logs live under the typed proxy, whose admin curators use ------
+
+    def log_addition(self, request, obj, message):
+        return super().log_addition(request, typed(obj), message)
+
+    def log_change(self, request, obj, message):
+        return super().log_change(request, typed(obj), message)
+
+    def log_deletions(self, request, queryset):
+        return super().log_deletions(request, [typed(obj) for obj in queryset])
+
+
+class TypedEntityAdmin(EntityAdmin):
+    list_filter = ["kind", "country"]
+
+
+@admin.register(Entity)
+class AllEntityAdmin(EntityAdmin):
+    def history_view(self, request, object_id, extra_context=None):
+        entity = self.get_object(request, object_id)
+        if entity is None:
+            return super().history_view(request, object_id, extra_context)
+        proxy = PROXIES[entity.entity_type]._meta
+        return redirect(f"admin:{proxy.app_label}_{proxy.model_name}_history", entity.pk)
+
+
+@admin.register(Actor)
+class ActorAdmin(TypedEntityAdmin):
+    entity_type = EntityType.ACTOR
+    list_display = ["name", "kind", "role", "country", "alias_count", "mention_count"]
+    list_display += ["event_count", "public_link"]
+    exclude = ["entity_type", "range_km", "parent"]
+    autocomplete_fields = []
+
+
+@admin.register(WeaponSystem)
+class WeaponSystemAdmin(TypedEntityAdmin):
+    entity_type = EntityType.WEAPON
+    list_display = ["name", "kind", "country", "range_km", "alias_count", "mention_count"]
+    list_display += ["event_count", "public_link"]
+    exclude = ["entity_type", "role", "parent"]
+    autocomplete_fields = []
+
+
+@admin.register(Place)
+class PlaceAdmin(TypedEntityAdmin):
+    entity_type = EntityType.PLACE
+    list_display = ["name", "kind", "country", "parent", "alias_count", "mention_count"]
+    list_display += ["event_count", "public_link"]
+    exclude = ["entity_type", "role", "range_km"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Alias)
+class AliasAdmin(ReextractMixin, PublicLinkMixin, admin.ModelAdmin):
+    form = VersionedModelForm
+    list_display = ["name", "entity", "entity_type", "public_link"]
+    list_filter = ["entity__entity_type"]
+    search_fields = ["name", "entity__name"]
+    list_select_related = ["entity"]
+    autocomplete_fields = ["entity"]
+
+    @admin.display(description="type", ordering="entity__entity_type")
+    def entity_type(self, obj):
+        return obj.entity.get_entity_type_display()
+
+
+@admin.register(EntityRedirect)
+class EntityRedirectAdmin(PublicLinkMixin, admin.ModelAdmin):
+    list_display = ["old_slug", "entity", "created_at", "public_link"]
+    search_fields = ["old_slug", "entity__name", "entity__slug"]
+    list_select_related = ["entity"]
+    autocomplete_fields = ["entity"]
+    date_hierarchy = "created_at"
+
+
+def entity_admin_url(entity: Entity) -> str:
+    proxy = PROXIES[entity.entity_type]._meta
+    return reverse(f"admin:{proxy.app_label}_{proxy.model_name}_change", args=[entity.pk])
