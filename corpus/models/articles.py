@@ -64,6 +64,26 @@ class ArticleQuerySet(models.QuerySet):
         """Articles that are not near-duplicates of another article."""
         return self.filter(duplicate_of__isnull=True)
 
+    def mentioning(self, entity):
+        """Articles that name ``entity`` at least once (a semi-join: no duplicate rows)."""
+        from corpus.models.mentions import Mention
+
+        return self.filter(
+            models.Exists(Mention.objects.filter(article=models.OuterRef("pk"), entity=entity))
+        )
+
+    def fold_duplicates(self):
+        """Drop near-duplicates whose canonical article is also in this queryset.
+
+        A duplicate whose canonical article was filtered out stays, so a filter on an
+        outlet still lists the copy that outlet published.
+        """
+        return self.exclude(duplicate_of__in=self.values("pk"))
+
+    def without_texts(self):
+        """Leave the long text columns unloaded: list pages show titles only."""
+        return self.defer("raw_text", "body", "search_vector")
+
     def search(self, query: str, search_type: str = "websearch"):
         from django.contrib.postgres.search import SearchQuery, SearchRank
 

@@ -4,8 +4,8 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, Q
-from django.db.models.functions import Greatest, Lower
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
 
 from corpus.choices import (
@@ -17,6 +17,7 @@ from corpus.choices import (
     WeaponCategory,
 )
 from corpus.countries import country_choices
+from corpus.models.mentions import Mention
 
 URL_NAMES = {
     EntityType.ACTOR: "corpus:actor-detail",
@@ -35,31 +36,97 @@ class EntityQuerySet(models.QuerySet):
     def places(self):
         return self.filter(entity_type=EntityType.PLACE)
 
+    def name_resembles(self, text: str):
+        """Entities whose name or an alias resembles ``text``: a trigram filter only.
+
+        The ``%`` and ``%>`` operators on ``lower(name)`` can use the trigram GIN indexes
+        (``entity_name_trgm``, ``alias_name_trgm``), unlike a ``similarity(...) >= x``
+        filter, which has to score every row. Thresholds are pg_trgm's settings
+        (similarity 0.3, word similarity 0.6).
+        """
+        needle = text.lower()
+        resembles = Q(lower_name__trigram_similar=needle) | Q(
+            lower_name__trigram_word_similar=needle
+        )
+        alias_entities = (
+            Alias.objects.alias(lower_name=Lower("name")).filter(resembles).values("entity_id")
+        )
+        return self.alias(lower_name=Lower("name")).filter(resembles | Q(pk__in=alias_entities))
+
     def fuzzy_named(self, text: str, threshold: float = 0.3):
         """Entities whose name or any alias resembles ``text``, best match first.
 
         Word similarity lets "Zelenskyy" find "Volodymyr Zelensky"; the best score over
-        the entity's aliases is the entity's score.
+        the entity's aliases is the entity's score. The index-backed ``name_resembles``
+        narrows the rows first, so only the few candidates are scored.
         """
+        needle = text.lower()
         alias_scores = (
             Alias.objects.filter(entity=models.OuterRef("pk"))
             .annotate(
-                score=Greatest(TrigramWordSimilarity(text, "name"), TrigramSimilarity("name", text))
+                score=Greatest(
+                    TrigramWordSimilarity(needle, Lower("name")),
+                    TrigramSimilarity(Lower("name"), needle),
+                )
             )
             .values("entity")
             .annotate(best=Max("score"))
             .values("best")
         )
         return (
-            self.annotate(
+            self.name_resembles(text)
+            .annotate(
                 name_score=Greatest(
-                    TrigramWordSimilarity(text, "name"), TrigramSimilarity("name", text)
+                    TrigramWordSimilarity(needle, Lower("name")),
+                    TrigramSimilarity(Lower("name"), needle),
                 ),
                 alias_score=models.Subquery(alias_scores, output_field=models.FloatField()),
             )
             .annotate(similarity=Greatest("name_score", "alias_score"))
             .filter(similarity__gte=threshold)
             .order_by("-similarity", "name")
+        )
+
+    def with_counts(self):
+        """Annotate ``mention_count`` and ``event_count`` with one correlated count each.
+
+        Subqueries, not joins: counting two multi-valued relations in one GROUP BY would
+        multiply the rows. An entity is one type, so two of the three event counts are 0.
+        """
+        from timeline.models import Event, EventActor, EventWeapon
+
+        def count_of(queryset, group_by: str, counted: str):
+            return Coalesce(
+                models.Subquery(
+                    queryset.order_by()
+                    .values(group_by)
+                    .annotate(n=Count(counted, distinct=True))
+                    .values("n"),
+                    output_field=models.IntegerField(),
+                ),
+                0,
+            )
+
+        ref = models.OuterRef("pk")
+        return self.annotate(
+            mention_count=count_of(Mention.objects.filter(entity=ref), "entity", "pk"),
+            event_count=count_of(EventActor.objects.filter(actor=ref), "actor", "event")
+            + count_of(EventWeapon.objects.filter(weapon=ref), "weapon", "event")
+            + count_of(Event.objects.filter(place=ref), "place", "pk"),
+        )
+
+    def co_mentioned_with(self, entity, limit: int = 12):
+        """Other entities named in the articles that name ``entity``, most shared first.
+
+        One GROUP BY query; ``shared_articles`` counts articles, not mentions, so an
+        article repeating a name does not inflate the count.
+        """
+        articles = Mention.objects.filter(entity=entity).values("article_id")
+        return (
+            self.filter(mentions__article__in=articles)
+            .exclude(pk=entity.pk)
+            .annotate(shared_articles=Count("mentions__article", distinct=True))
+            .order_by("-shared_articles", "name")[:limit]
         )
 
 

@@ -1,12 +1,38 @@
 """Where an article names an entity: the exact span of its clean body."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Greatest, Substr
 
 
 class MentionQuerySet(models.QuerySet):
     def of(self, entity):
         return self.filter(entity=entity)
+
+    def with_context(self, width: int = 90):
+        """Annotate ``context`` (the body around the mention) and ``context_start``.
+
+        Cut in SQL so a page of snippets never loads whole article bodies.
+        """
+        context_start = Greatest(F("start") - Value(width), Value(0))
+        return self.annotate(
+            context_start=context_start,
+            context=Substr(
+                "article__body",
+                context_start + Value(1),
+                F("end") - context_start + Value(width),
+            ),
+        )
+
+    def daily_counts(self):
+        """``(published_on, count)`` rows for these mentions, undated articles left out."""
+        return (
+            self.filter(article__published_on__isnull=False)
+            .order_by()
+            .values_list("article__published_on")
+            .annotate(n=Count("pk"))
+            .order_by("article__published_on")
+        )
 
 
 class MentionManager(models.Manager.from_queryset(MentionQuerySet)):

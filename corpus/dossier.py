@@ -1,0 +1,125 @@
+"""What an entity page shows: its events, statements, articles, companions and activity.
+
+Read-only queries, one per section whatever the corpus size; the entity page's view just
+calls ``entity_dossier``.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+
+from corpus.models import Article, Entity, Mention
+from corpus.snippets import keyword_in_context
+from corpus.sparkline import Bucket, buckets, describe, sparkline_svg
+
+EVENT_LIMIT = 100
+STATEMENT_LIMIT = 50
+ARTICLE_LIMIT = 20
+SNIPPETS_PER_ARTICLE = 3
+
+
+def events_involving(entity: Entity):
+    """Events the entity took part in (actor), was used in (weapon) or happened at (place)."""
+    from timeline.choices import ActorRole
+    from timeline.models import Event, EventActor, EventWeapon
+
+    roles = (
+        EventActor.objects.filter(event=OuterRef("pk"), actor=entity)
+        .order_by()
+        .values("event")
+        .annotate(names=StringAgg("role", ", ", order_by="role"))
+        .values("names")
+    )
+    involved = (
+        Q(pk__in=EventActor.objects.filter(actor=entity).values("event"))
+        | Q(pk__in=EventWeapon.objects.filter(weapon=entity).values("event"))
+        | Q(place=entity)
+    )
+    events = (
+        Event.objects.filter(involved)
+        .select_related("place")
+        .annotate(roles=Subquery(roles))
+        .chronological()
+    )
+    labels = dict(ActorRole.choices)
+    for event in events[:EVENT_LIMIT]:
+        event.role_labels = [labels.get(r, r) for r in (event.roles or "").split(", ") if r]
+        yield event
+
+
+def statements_by(entity: Entity):
+    """Quotes from the articles citing the events where the entity is the speaker."""
+    from timeline.choices import ActorRole
+    from timeline.models import Citation
+
+    return (
+        Citation.objects.filter(
+            event__event_actors__actor=entity, event__event_actors__role=ActorRole.SPEAKER
+        )
+        .select_related("event", "article__outlet")
+        .defer("article__body", "article__raw_text", "article__search_vector")
+        .order_by("event__date", "event__title", "article__published_on", "pk")[:STATEMENT_LIMIT]
+    )
+
+
+def articles_mentioning(entity: Entity):
+    """The latest articles naming the entity, each with up to three snippets of context."""
+    snippets = Mention.objects.filter(entity=entity).with_context().order_by("start")
+    articles = list(
+        Article.objects.mentioning(entity)
+        .select_related("outlet")
+        .without_texts()
+        .annotate(
+            mention_count=Subquery(
+                Mention.objects.filter(article=OuterRef("pk"), entity=entity)
+                .order_by()
+                .values("article")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "mentions",
+                queryset=snippets[:SNIPPETS_PER_ARTICLE],
+                to_attr="entity_mentions",
+            )
+        )[:ARTICLE_LIMIT]
+    )
+    for article in articles:
+        article.snippets = [
+            keyword_in_context(m.context, m.start, m.end, offset=m.context_start)
+            for m in article.entity_mentions
+        ]
+    return articles
+
+
+@dataclass
+class Activity:
+    bars: list[Bucket]
+    svg: str
+    text: str
+
+
+def mention_activity(entity: Entity) -> Activity:
+    bars = buckets(Mention.objects.of(entity).daily_counts())
+    title = f"Mentions of {entity.name} over time"
+    return Activity(
+        bars=bars,
+        svg=sparkline_svg(bars, title=title, chart_id=f"spark-{entity.pk}"),
+        text=describe(bars),
+    )
+
+
+def entity_dossier(entity: Entity) -> dict:
+    """Context for the entity page; each value is one query."""
+    return {
+        "events": list(events_involving(entity)),
+        "event_limit": EVENT_LIMIT,
+        "statements": statements_by(entity),
+        "articles": articles_mentioning(entity),
+        "article_count": Article.objects.mentioning(entity).count(),
+        "co_mentions": Entity.objects.co_mentioned_with(entity),
+        "activity": mention_activity(entity),
+    }

@@ -1,0 +1,107 @@
+"""FilterSets for the corpus list pages; usable outside views (exports, tests, the shell)."""
+
+import django_filters
+from django import forms
+
+from corpus.choices import KINDS_BY_TYPE
+from corpus.countries import country_name
+from corpus.models import Article, Entity, Outlet
+
+
+class EntityFilterSet(django_filters.FilterSet):
+    """Entities of one type by kind, country and a spelling-tolerant name search.
+
+    Pass ``entity_type`` so the kind and country choices are the ones of that type.
+    """
+
+    q = django_filters.CharFilter(
+        field_name="name",
+        lookup_expr="trigram_word_similar",
+        method="filter_name",
+        label="Name",
+        max_length=200,
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="kind", lookup_expr="exact", choices=[], empty_label="Any kind"
+    )
+    country = django_filters.ChoiceFilter(
+        field_name="country", lookup_expr="exact", choices=[], empty_label="Any country"
+    )
+
+    class Meta:
+        model = Entity
+        fields = ["q", "kind", "country"]
+
+    def __init__(self, *args, entity_type: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["kind"].extra["choices"] = KINDS_BY_TYPE[entity_type].choices
+        # Only the countries that entities of this type have: a list of 250 is no help.
+        codes = (
+            Entity.objects.filter(entity_type=entity_type)
+            .exclude(country="")
+            .order_by()
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        self.filters["country"].extra["choices"] = sorted(
+            ((code, country_name(code)) for code in codes), key=lambda c: c[1]
+        )
+        self.filters["q"].field.widget.input_type = "search"
+
+    def filter_name(self, queryset, name, value):
+        """Names or aliases resembling the text, most similar first (trigram indexes)."""
+        value = value.strip()
+        return queryset.fuzzy_named(value, threshold=0) if value else queryset
+
+
+class ArticleFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        after, before = cleaned.get("published_after"), cleaned.get("published_before")
+        if after and before and after > before:
+            raise forms.ValidationError(
+                "The “published from” date is after the “published until” date."
+            )
+        return cleaned
+
+
+class ArticleFilterSet(django_filters.FilterSet):
+    """Articles by outlet, publication date range and an entity they mention (by slug)."""
+
+    outlet = django_filters.ModelChoiceFilter(
+        field_name="outlet",
+        lookup_expr="exact",
+        queryset=Outlet.objects.all(),
+        to_field_name="slug",
+        empty_label="Any outlet",
+    )
+    published_after = django_filters.DateFilter(
+        field_name="published_on",
+        lookup_expr="gte",
+        label="Published from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    published_before = django_filters.DateFilter(
+        field_name="published_on",
+        lookup_expr="lte",
+        label="Published until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    entity = django_filters.ModelChoiceFilter(
+        field_name="mentions__entity",
+        lookup_expr="exact",
+        queryset=Entity.objects.all(),
+        to_field_name="slug",
+        distinct=True,
+        label="Mentions (entity slug)",
+        widget=forms.TextInput,
+    )
+
+    class Meta:
+        model = Article
+        fields = ["outlet", "published_after", "published_before", "entity"]
+        form = ArticleFilterForm
+
+    def filter_queryset(self, queryset):
+        # Fold after filtering: a copy stays listed when its canonical article was filtered out.
+        return super().filter_queryset(queryset).fold_duplicates()

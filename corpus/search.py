@@ -1,0 +1,284 @@
+"""Full-text search across articles, events and entities.
+
+Queries use PostgreSQL's web-search syntax (``websearch_to_tsquery``): ``"exact phrase"``,
+``or`` between alternatives, ``-word`` to exclude. Before searching, a query naming an alias
+of an entity is widened with the entity's other spellings ("ATACMs" also finds "Army Tactical
+Missile System"), and names are matched by trigram so misspellings still find entities.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
+from django.db import connection
+from django.db.models import Case, F, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models.functions import Coalesce, Concat, Greatest, Lower
+
+from corpus.models import Alias, Article, Entity
+from corpus.snippets import HIGHLIGHT_START, HIGHLIGHT_STOP
+
+MAX_QUERY_LENGTH = 500
+MAX_TOKENS = 40
+MAX_VARIANTS = 24
+MAX_NGRAM = 4
+CONFIG = "english"
+
+TOKEN_RE = re.compile(r'(?P<neg>-?)(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+# A word made only of punctuation searches for nothing, and the fuzzy name match skips it.
+HAS_LETTER = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    phrase: bool = False
+    negated: bool = False
+
+    @property
+    def is_or(self) -> bool:
+        return not self.phrase and not self.negated and self.text.lower() == "or"
+
+    def render(self) -> str:
+        body = f'"{self.text}"' if self.phrase else self.text
+        return f"-{body}" if self.negated else body
+
+
+@dataclass
+class ParsedQuery:
+    """The query as typed, cleaned, split into tokens, and what the user should be told."""
+
+    raw: str
+    text: str
+    tokens: list[Token]
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def terms(self) -> list[str]:
+        """Words and phrases to look for (not the excluded ones, not ``or``)."""
+        return [
+            t.text
+            for t in self.tokens
+            if not t.negated and not t.is_or and HAS_LETTER.search(t.text)
+        ]
+
+
+def parse_query(raw: str | None) -> ParsedQuery:
+    """Clean what the user typed: no NUL or control characters, at most 500 characters."""
+    raw = raw or ""
+    messages = []
+    text = "".join(ch if ch.isprintable() else " " for ch in raw.replace("\x00", ""))
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        text = text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or text[:MAX_QUERY_LENGTH]
+        messages.append(f"Your query was shortened to its first {MAX_QUERY_LENGTH} characters.")
+    tokens = [
+        Token(
+            text=(m["phrase"] if m["phrase"] is not None else m["word"]).strip(),
+            phrase=m["phrase"] is not None,
+            negated=bool(m["neg"]),
+        )
+        for m in TOKEN_RE.finditer(text)
+    ]
+    tokens = [t for t in tokens if t.text][:MAX_TOKENS]
+    if text.count('"') % 2:
+        messages.append("An opening quote had no closing quote; the phrase runs to the end.")
+    return ParsedQuery(raw=raw, text=text, tokens=tokens, messages=messages)
+
+
+def render(tokens: list[Token]) -> str:
+    return " ".join(t.render() for t in tokens)
+
+
+def has_lexemes(text: str) -> bool:
+    """Whether the text-search parser finds any word to search for (not only stop words)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [CONFIG, text])
+        return cursor.fetchone()[0] > 0
+
+
+def _spans(tokens: list[Token]):
+    """``(i, j, text)`` for each phrase and each run of up to four plain words."""
+    for i, token in enumerate(tokens):
+        if token.is_or:
+            continue
+        if token.phrase or token.negated:
+            yield i, i + 1, token.text
+            continue
+        words = []
+        for j in range(i, min(i + MAX_NGRAM, len(tokens))):
+            if tokens[j].phrase or tokens[j].negated or tokens[j].is_or:
+                break
+            words.append(tokens[j].text)
+            yield i, j + 1, " ".join(words)
+
+
+def _spelling_matches(spelling: str, typed: str) -> bool:
+    # Short all-capital aliases (US, UK) match their case exactly, as in mention extraction:
+    # otherwise the word "us" would drag in every article about the United States.
+    if spelling.isupper() and len(spelling) <= 3:
+        return spelling == typed
+    return spelling.lower() == typed.lower()
+
+
+def alias_expansions(parsed: ParsedQuery) -> tuple[list[str], list[Entity]]:
+    """Other spellings of the entities the query names, as extra web-search queries.
+
+    Each variant replaces one named span by another spelling of the same entity, quoted
+    as a phrase; an excluded name (``-ATACMS``) excludes every spelling. One query.
+    """
+    spans = list(_spans(parsed.tokens))
+    if not spans:
+        return [], []
+    keys = {text.lower() for _, _, text in spans}
+    lowered = Alias.objects.alias(lower_name=Lower("name"))
+    named = (
+        Entity.objects.alias(lower_name=Lower("name"))
+        .filter(
+            Q(lower_name__in=keys) | Q(pk__in=lowered.filter(lower_name__in=keys).values("entity"))
+        )
+        .values("pk")
+    )
+    spellings: dict[int, set[str]] = {}
+    entities: dict[int, Entity] = {}
+    for alias in Alias.objects.filter(entity__in=named).select_related("entity"):
+        entities[alias.entity_id] = alias.entity
+        spellings.setdefault(alias.entity_id, {alias.entity.name}).add(alias.name)
+
+    base = list(parsed.tokens)
+    replacements = []
+    matched: dict[int, Entity] = {}
+    for i, j, text in spans:
+        for pk, names in spellings.items():
+            if not any(_spelling_matches(name, text) for name in names):
+                continue
+            matched[pk] = entities[pk]
+            others = sorted(n for n in names if n.lower() != text.lower())
+            if parsed.tokens[i].negated:
+                base.extend(Token(text=n, phrase=True, negated=True) for n in others)
+            else:
+                replacements.extend((i, j, n) for n in others)
+    variants = [
+        render([*base[:i], Token(text=name, phrase=True), *base[j:]])
+        for i, j, name in replacements[:MAX_VARIANTS]
+    ]
+    return [render(base), *variants], list(matched.values())
+
+
+@dataclass
+class SearchPlan:
+    parsed: ParsedQuery
+    query: SearchQuery | None
+    expansions: list[str]
+    named_entities: list[Entity]
+
+    @property
+    def searchable(self) -> bool:
+        return self.query is not None
+
+
+def plan_search(raw: str | None) -> SearchPlan:
+    """Parse, check and widen a query; ``query`` is None when there is nothing to search."""
+    parsed = parse_query(raw)
+    if not parsed.tokens:
+        return SearchPlan(parsed, None, [], [])
+    if not has_lexemes(parsed.text):
+        parsed.messages.append(
+            "Nothing to search for: the query has only punctuation or very common words."
+        )
+        return SearchPlan(parsed, None, [], [])
+    queries, named = alias_expansions(parsed)
+    texts = queries or [parsed.text]
+    query = SearchQuery(texts[0], search_type="websearch", config=CONFIG)
+    for text in texts[1:]:
+        query |= SearchQuery(text, search_type="websearch", config=CONFIG)
+    return SearchPlan(parsed, query, texts[1:], named)
+
+
+def _headline(expression, query):
+    return SearchHeadline(
+        expression,
+        query,
+        config=CONFIG,
+        start_sel=HIGHLIGHT_START,
+        stop_sel=HIGHLIGHT_STOP,
+        max_words=30,
+        min_words=12,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+
+
+def search_articles(query: SearchQuery):
+    """Matching articles, best first; near-duplicates folded under their canonical one."""
+    return (
+        Article.objects.filter(search_vector=query)
+        .fold_duplicates()
+        .select_related("outlet")
+        .without_texts()
+        .annotate(rank=SearchRank(F("search_vector"), query), headline=_headline("body", query))
+        .order_by("-rank", "-published_on", "pk")
+    )
+
+
+def search_events(query: SearchQuery):
+    """Events whose title, summary or cited quotes match, best first.
+
+    Events carry no stored vector: their text is short and the table small next to the
+    articles'; this scans it.
+    """
+    from timeline.models import Citation, Event
+
+    quotes = (
+        Citation.objects.filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(text=StringAgg("quote", " … "))
+        .values("text")
+    )
+    vector = SearchVector("title", weight="A", config=CONFIG) + SearchVector(
+        "document", weight="B", config=CONFIG
+    )
+    return (
+        Event.objects.alias(
+            document=Concat(
+                "summary",
+                Value(" "),
+                Coalesce(Subquery(quotes), Value(""), output_field=TextField()),
+                output_field=TextField(),
+            )
+        )
+        .alias(vector=vector)
+        .filter(vector=query)
+        .select_related("place")
+        .annotate(rank=SearchRank(vector, query), headline=_headline("document", query))
+        .order_by("-rank", "date", "pk")
+    )
+
+
+def search_entities(plan: SearchPlan):
+    """Entities the query names: exact spellings first, then names resembling a term.
+
+    Each term's trigram filter can use the name indexes; only the candidates are scored.
+    """
+    terms = [t.lower() for t in plan.parsed.terms if len(t) >= 3][:8]
+    exact = [e.pk for e in plan.named_entities]
+    condition = Q(pk__in=exact)
+    for term in terms:
+        condition |= Q(pk__in=Entity.objects.name_resembles(term).values("pk"))
+    scores = [Case(When(pk__in=exact, then=Value(2.0)), default=Value(0.0))]
+    for term in terms:
+        scores.append(TrigramWordSimilarity(term, Lower("name")))
+        scores.append(TrigramSimilarity(Lower("name"), term))
+    return (
+        Entity.objects.filter(condition)
+        .annotate(similarity=Greatest(*scores, Value(0.0)))
+        .order_by("-similarity", "name")
+    )

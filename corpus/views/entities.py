@@ -1,0 +1,101 @@
+"""Lists of actors, weapon systems and places, and the page of one entity."""
+
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from corpus.dossier import entity_dossier
+from corpus.filters import EntityFilterSet
+from corpus.models import Actor, Place, WeaponSystem
+from corpus.redirects import EntityRedirectMixin
+
+
+class EntityListView(FilterView):
+    """One typed list: kind, country, a forgiving name search, and mention/event counts."""
+
+    template_name = "corpus/entity_list.html"
+    filterset_class = EntityFilterSet
+    paginate_by = 50
+    context_object_name = "entities"
+    model: type
+    heading: str
+    list_url_name: str
+
+    def get_queryset(self):
+        return self.model.objects.with_counts().select_related("parent").order_by("name")
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["entity_type"] = self.model.entity_type_value
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=self.heading,
+            list_url_name=self.list_url_name,
+            entity_type=self.model.entity_type_value,
+            **kwargs,
+        )
+
+
+class ActorListView(EntityListView):
+    model = Actor
+    heading = "Actors"
+    list_url_name = "corpus:actor-list"
+
+
+class WeaponListView(EntityListView):
+    model = WeaponSystem
+    heading = "Weapon systems"
+    list_url_name = "corpus:weapon-list"
+
+
+class PlaceListView(EntityListView):
+    model = Place
+    heading = "Places"
+    list_url_name = "corpus:place-list"
+
+
+class EntityDetailView(EntityRedirectMixin, DetailView):
+    """The page of one entity. Every typed entity page is this class with its model set,
+    so behaviour shared by all of them (such as redirects from merged entities) is added
+    here once."""
+
+    template_name = "corpus/entity_detail.html"
+    context_object_name = "entity"
+    model: type
+    admin_url_name: str
+    list_url_name: str
+    heading: str
+
+    def get_queryset(self):
+        return self.model.objects.select_related("parent").prefetch_related("aliases", "children")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            admin_url_name=self.admin_url_name,
+            list_url_name=self.list_url_name,
+            heading=self.heading,
+            **entity_dossier(self.object),
+            **kwargs,
+        )
+
+
+class ActorDetailView(EntityDetailView):
+    model = Actor
+    admin_url_name = "admin:corpus_actor_change"
+    list_url_name = "corpus:actor-list"
+    heading = "Actors"
+
+
+class WeaponDetailView(EntityDetailView):
+    model = WeaponSystem
+    admin_url_name = "admin:corpus_weaponsystem_change"
+    list_url_name = "corpus:weapon-list"
+    heading = "Weapon systems"
+
+
+class PlaceDetailView(EntityDetailView):
+    model = Place
+    admin_url_name = "admin:corpus_place_change"
+    list_url_name = "corpus:place-list"
+    heading = "Places"

@@ -1,0 +1,77 @@
+"""Search across articles, events and entities, grouped by type."""
+
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+from django.views.generic import TemplateView
+
+from corpus.search import plan_search, search_articles, search_entities, search_events
+from corpus.snippets import headline_html
+
+GROUPS = {
+    "entity": ("Names", 8),
+    "article": ("Articles", 10),
+    "event": ("Events", 10),
+}
+PAGE_SIZE = 25
+
+
+class SearchView(TemplateView):
+    """``?q=`` searches everything, a few of each type; ``&type=`` pages through one type."""
+
+    template_name = "corpus/search.html"
+
+    def get_context_data(self, **kwargs):
+        plan = plan_search(self.request.GET.get("q"))
+        only = self.request.GET.get("type", "")
+        context = super().get_context_data(
+            query=plan.parsed.text,
+            plan=plan,
+            messages_=plan.parsed.messages,
+            only=only if only in GROUPS else "",
+            groups=[],
+            **kwargs,
+        )
+        if only and only not in GROUPS:
+            context["messages_"] = [
+                *plan.parsed.messages,
+                "Unknown result type; showing every type.",
+            ]
+        if not plan.searchable:
+            return context
+        querysets = {
+            "entity": search_entities(plan),
+            "article": search_articles(plan.query),
+            "event": search_events(plan.query),
+        }
+        if context["only"]:
+            kind = context["only"]
+            page = self.paginate(querysets[kind])
+            context["groups"] = [self.group(kind, list(page.object_list), page.paginator.count)]
+            context["page_obj"] = page
+        else:
+            for kind, queryset in querysets.items():
+                shown = list(queryset[: GROUPS[kind][1]])
+                total = len(shown) if len(shown) < GROUPS[kind][1] else queryset.count()
+                context["groups"].append(self.group(kind, shown, total))
+        context["total"] = sum(group["count"] for group in context["groups"])
+        return context
+
+    def paginate(self, queryset):
+        paginator = Paginator(queryset, PAGE_SIZE)
+        try:
+            return paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404("No such page of results.") from error
+
+    @staticmethod
+    def group(kind: str, results: list, count: int) -> dict:
+        for result in results:
+            headline = getattr(result, "headline", None)
+            result.snippet = headline_html(headline) if headline else ""
+        return {
+            "kind": kind,
+            "label": GROUPS[kind][0],
+            "results": results,
+            "count": count,
+            "more": count > len(results),
+        }
