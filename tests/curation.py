@@ -1,0 +1,35 @@
+"""Helpers for the curation tests: users in a role, and row counts to compare."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from corpus.models import Alias, Entity, EntityRedirect, Mention, UnknownName
+from timeline.models import Citation, Event, EventActor, EventWeapon
+
+PASSWORD = "a-long-test-passphrase-42"
+
+
+def make_user(role: str, username: str | None = None):
+    """A staff user in the Curator or Analyst group (made by the data migration)."""
+    user = get_user_model().objects.create_user(
+        username=username or role, password=PASSWORD, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=role.capitalize()))
+    return user
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in [
+            Entity,
+            Alias,
+            Mention,
+            EventActor,
+            EventWeapon,
+            Event,
+            Citation,
+            EntityRedirect,
+            UnknownName,
+        ]
+    }
