@@ -1,7 +1,8 @@
 """Events reported by the corpus, who and what took part, and the articles that cite them."""
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from corpus.choices import DatePrecision, EntityType
@@ -10,16 +11,77 @@ from timeline.choices import ActorRole, EventStatus, EventType
 
 class EventQuerySet(models.QuerySet):
     def in_period(self, start=None, end=None):
-        """Events whose period overlaps [start, end]; either bound may be omitted."""
+        """Events whose period overlaps [start, end]; either bound may be omitted.
+
+        An event known only to the month (or year) lasts the whole month (or year): "Nov 2024"
+        overlaps a range starting on 15 Nov. Its stored date is the period's first day, so it
+        overlaps iff that date is on or after the first day of the start's month (or year).
+        An end date is an exact day, whatever the precision of the start.
+        """
         qs = self
         if start is not None:
-            qs = qs.filter(Q(end_date__gte=start) | Q(end_date__isnull=True, date__gte=start))
+            qs = qs.filter(
+                Q(end_date__gte=start)
+                | (
+                    Q(end_date__isnull=True)
+                    & (
+                        Q(date_precision=DatePrecision.DAY, date__gte=start)
+                        | Q(date_precision=DatePrecision.MONTH, date__gte=start.replace(day=1))
+                        | Q(
+                            date_precision=DatePrecision.YEAR,
+                            date__gte=start.replace(month=1, day=1),
+                        )
+                    )
+                )
+            )
         if end is not None:
             qs = qs.filter(date__lte=end)
         return qs
 
     def chronological(self):
-        return self.order_by("date", "date_precision", "title")
+        # Coarser periods first on the same date ("year" > "month" > "day"), so "Nov 2024"
+        # heads the month before its days; pk makes pagination stable.
+        return self.order_by("date", "-date_precision", "title", "pk")
+
+    def involving(self, actors):
+        """Events in which any of the given actors takes part, in any role."""
+        return self.filter(
+            Exists(EventActor.objects.filter(event=OuterRef("pk"), actor__in=actors))
+        )
+
+    def using_weapons(self, weapons):
+        """Events involving any of the given weapon systems."""
+        return self.filter(
+            Exists(EventWeapon.objects.filter(event=OuterRef("pk"), weapon__in=weapons))
+        )
+
+    def cited_by_outlets(self, outlets):
+        """Events that an article of any of the given outlets cites."""
+        return self.filter(
+            Exists(Citation.objects.filter(event=OuterRef("pk"), article__outlet__in=outlets))
+        )
+
+    def matching_text(self, text: str):
+        """Full-text match (web-search syntax) on title, summary or any supporting quote."""
+        query = SearchQuery(text, config="english", search_type="websearch")
+        in_quotes = Citation.objects.annotate(
+            document=SearchVector("quote", config="english")
+        ).filter(event=OuterRef("pk"), document=query)
+        return self.annotate(document=SearchVector("title", "summary", config="english")).filter(
+            Q(document=query) | Exists(in_quotes)
+        )
+
+    def with_people_and_weapons(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "event_actors",
+                queryset=EventActor.objects.select_related("actor").order_by("role", "actor__name"),
+            ),
+            models.Prefetch(
+                "event_weapons",
+                queryset=EventWeapon.objects.select_related("weapon").order_by("weapon__name"),
+            ),
+        )
 
     def with_citations(self):
         return self.prefetch_related(

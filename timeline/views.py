@@ -1,24 +1,105 @@
-"""Timeline pages: the list of events and one event with its evidence."""
+"""Timeline pages: the filterable list of events (with facets, histogram and exports) and one
+event with its evidence."""
 
-from django.views.generic import DetailView, ListView
+from django.http import Http404, HttpResponseBadRequest
+from django.views.generic import DetailView
+from django_filters.views import FilterView
 
+from timeline import exports
+from timeline.facets import compute_facets
+from timeline.filters import EventFilter
+from timeline.histogram import build_histogram
 from timeline.models import Event
+from timeline.periods import group_by_period
+
+EXPORT_FORMATS = ("csv", "json")
 
 
-class TimelineView(ListView):
+class TimelineView(FilterView):
+    """`/timeline/`: events in date order, filtered by the GET parameters of EventFilter.
+
+    An invalid filter value shows the form's errors and no events (FilterView's strict mode),
+    never the unfiltered list. `?format=csv|json` exports the whole filtered result instead.
+    """
+
+    filterset_class = EventFilter
     template_name = "timeline/timeline.html"
     paginate_by = 50
+    strict = True
 
     def get_queryset(self):
-        return Event.objects.chronological().select_related("place").with_citations()
+        return (
+            Event.objects.chronological()
+            .select_related("place")
+            .with_people_and_weapons()
+            .with_citations()
+        )
+
+    def get(self, request, *args, **kwargs):
+        export_format = request.GET.get("format")
+        if export_format is None:
+            return super().get(request, *args, **kwargs)
+        if export_format not in EXPORT_FORMATS:
+            return HttpResponseBadRequest(
+                "Unknown export format. Use format=csv or format=json.",
+                content_type="text/plain; charset=utf-8",
+            )
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_valid():
+            # An export must never silently widen to the whole corpus.
+            return HttpResponseBadRequest(
+                filterset.form.errors.as_text(), content_type="text/plain; charset=utf-8"
+            )
+        return self.export(export_format, filterset.qs)
+
+    def export(self, export_format, events):
+        absolute_url = self.request.build_absolute_uri
+        if export_format == "csv":
+            return exports.csv_response(events, absolute_url=absolute_url, filename="sitrep-events")
+        query = {key: values for key, values in self.request.GET.lists() if key != "format"}
+        return exports.json_response(events, absolute_url=absolute_url, query=query)
+
+    page_error = False
+
+    def paginate_queryset(self, queryset, page_size):
+        """A page that is not a number or past the end: the page says so, with status 404."""
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404:
+            self.page_error = True
+            return self.get_paginator(queryset, page_size), None, queryset.none(), False
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.page_error:
+            response_kwargs["status"] = 404
+        return super().render_to_response(context, **response_kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        valid = not filterset.is_bound or filterset.is_valid()
+        context.update(
+            groups=group_by_period(context["object_list"]),
+            facets=compute_facets(filterset),
+            histogram=build_histogram(filterset.qs) if valid else None,
+            filters_valid=valid,
+            page_error=self.page_error,
+            has_filters=any(
+                key not in ("page", "format") and any(values)
+                for key, values in self.request.GET.lists()
+            ),
+        )
+        return context
 
 
 class EventDetailView(DetailView):
+    """`/events/<slug>/`: everything known about one event, each fact with its citations."""
+
     template_name = "timeline/event_detail.html"
 
     def get_queryset(self):
         return (
-            Event.objects.select_related("place")
-            .prefetch_related("event_actors__actor", "event_weapons__weapon")
+            Event.objects.select_related("place", "place__parent")
+            .with_people_and_weapons()
             .with_citations()
         )

@@ -1,0 +1,35 @@
+"""Template helpers for the timeline: dates shown as precisely as they are known."""
+
+from django import template
+from django.utils.html import format_html
+
+from timeline.periods import period_datetime, period_label
+
+register = template.Library()
+
+
+@register.simple_tag
+def period_time(day, precision):
+    """`<time datetime="2024-11">Nov 2024</time>`: a month-precision date never shows a day."""
+    if day is None:
+        return ""
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        period_datetime(day, precision),
+        period_label(day, precision),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def without_value(context, key, value):
+    """The current query string less one value of ``key`` (and the page): a "remove" link."""
+    query = context["request"].GET.copy()
+    query.setlist(key, [item for item in query.getlist(key) if item != value])
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@register.filter
+def without_nul(value):
+    """Drop NUL characters from a submitted value before it is shown back in the form."""
+    return str(value).replace("\x00", "") if value is not None else ""
