@@ -12,7 +12,8 @@ HEADLINE_MAX_WORDS = 25
 HEADLINE_END = re.compile(r"[.!?;,\"\u201d\u2019']$")
 
 # "By Melanie Sun", "By Jane Doe and John Roe", "By A. Smith, B. Jones & C. Brown".
-NAME = r"[A-Z][\w.'\u2019-]*(?: (?:[A-Z][\w.'\u2019-]*|de|van|von|al|bin|da|del|la|le))*"
+PARTICLES = "de|der|den|di|du|van|von|al|bin|ibn|da|das|dos|del|la|le"
+NAME = rf"[A-Z][\w.'\u2019-]*(?: (?:[A-Z][\w.'\u2019-]*|{PARTICLES}))*"
 BYLINE = re.compile(rf"^By ({NAME}(?:(?:, | and | & |, and ){NAME})*)$")
 AUTHOR_SEPARATOR = re.compile(r", and |, | and | & ")
 
