@@ -110,7 +110,11 @@ def _wipe_tables() -> None:
     ]
     quoted = ", ".join(connection.ops.quote_name(table) for table in tables)
     with connection.cursor() as cursor:
+        # TRUNCATE refuses to run while deferred foreign-key checks are pending (rows written
+        # earlier in the same transaction, as in tests): run those checks now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"TRUNCATE {quoted} CASCADE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _events_loader():
