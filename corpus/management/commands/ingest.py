@@ -69,9 +69,9 @@ class Command(BaseCommand):
                 continue
             if verbosity >= 2:
                 note = f" (near-duplicate of {result.duplicate_of})" if result.duplicate_of else ""
-                self.stdout.write(
-                    f"{result.status}: {result.source_file}{note}, {result.mentions} mentions"
-                )
+                if result.status in (Status.NEW, Status.UPDATED):
+                    note += f", {result.mentions} mentions"
+                self.stdout.write(f"{result.status}: {result.source_file}{note}")
             if verbosity >= 1:
                 for warning in result.warnings:
                     self.stderr.write(self.style.WARNING(f"{result.source_file}: {warning}"))
