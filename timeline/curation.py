@@ -20,16 +20,9 @@ from timeline.choices import ActorRole, EventStatus, EventType
 from timeline.models import Citation, Event, EventActor, EventWeapon
 
 REQUIRED_KEYS = {"slug", "title", "date", "event_type", "citations"}
-OPTIONAL_KEYS = {
-    "summary",
-    "date_precision",
-    "end_date",
-    "status",
-    "place",
-    "actors",
-    "weapons",
-    "comment",
-}
+# "comment" is for the curator (why a date or status was chosen); it is not stored.
+OPTIONAL_KEYS = {"summary", "date_precision", "end_date", "status", "place", "actors", "weapons"}
+OPTIONAL_KEYS |= {"comment"}
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 
 
@@ -63,24 +56,16 @@ class _Checker:
 
     def __init__(self, specs: list[dict]):
         self.problems: list[str] = []
-        entity_slugs, source_files = set(), set()
+        entity_slugs, source_files = [], []  # lists: a typo may put an unhashable value there
         for spec in specs:
-            entity_slugs.add(spec.get("place"))
-            entity_slugs.update(a.get("actor") for a in _dicts(spec.get("actors")))
-            entity_slugs.update(w for w in spec.get("weapons") or [] if isinstance(w, str))
-            source_files.update(c.get("source_file") for c in _dicts(spec.get("citations")))
-        self.entities = {
-            e.slug: e
-            for e in Entity.objects.filter(slug__in=entity_slugs - {None}).only(
-                "pk", "slug", "entity_type"
-            )
-        }
-        self.articles = {
-            a.source_file: a
-            for a in Article.objects.filter(source_file__in=source_files - {None}).only(
-                "pk", "source_file", "body"
-            )
-        }
+            entity_slugs.append(spec.get("place"))
+            entity_slugs.extend(a.get("actor") for a in _dicts(spec.get("actors")))
+            entity_slugs.extend(_listed(spec.get("weapons")))
+            source_files.extend(c.get("source_file") for c in _dicts(spec.get("citations")))
+        entities = Entity.objects.filter(slug__in=_strings(entity_slugs))
+        self.entities = {e.slug: e for e in entities.only("pk", "slug", "entity_type")}
+        articles = Article.objects.filter(source_file__in=_strings(source_files))
+        self.articles = {a.source_file: a for a in articles.only("pk", "source_file", "body")}
 
     def problem(self, slug: str, reason: str, source_file: str | None = None) -> None:
         where = f"event {slug!r}" + (f", {source_file}" if source_file else "")
@@ -110,6 +95,13 @@ class _Checker:
             self.problem(slug, f"{key} {value!r} is not a date (YYYY-MM-DD)")
             return None
 
+    def listed(self, slug: str, spec: dict, key: str) -> list:
+        value = spec.get(key) or []
+        if not isinstance(value, list):
+            self.problem(slug, f"{key} must be a list")
+            return []
+        return value
+
     def check(self, spec: dict) -> _EventPlan:
         slug = spec["slug"]
         unknown = set(spec) - REQUIRED_KEYS - OPTIONAL_KEYS
@@ -123,13 +115,13 @@ class _Checker:
             plan.fields["place_id"] = self.entity(slug, spec["place"], EntityType.PLACE, "place")
         else:
             plan.fields["place_id"] = None
-        self.check_actors(plan, spec.get("actors") or [])
-        for weapon in spec.get("weapons") or []:
+        self.check_actors(plan, self.listed(slug, spec, "actors"))
+        for weapon in self.listed(slug, spec, "weapons"):
             if (pk := self.entity(slug, weapon, EntityType.WEAPON, "weapon")) in plan.weapons:
                 self.problem(slug, f"weapon {weapon!r} is listed twice")
             elif pk:
                 plan.weapons.add(pk)
-        self.check_citations(plan, spec.get("citations") or [])
+        self.check_citations(plan, self.listed(slug, spec, "citations"))
         if plan.fields.get("status") == EventStatus.DISPUTED and len(plan.citations) < 2:
             self.problem(slug, "a disputed event needs citations of both sides (at least two)")
         return plan
@@ -177,10 +169,9 @@ class _Checker:
         if not citations:
             self.problem(plan.slug, "an event needs at least one citation")
         for item in citations:
-            if (
-                not isinstance(item, dict)
-                or not {"source_file", "quote"} <= set(item)
-                or set(item) - {"source_file", "quote", "occurrence"}
+            keys = set(item) if isinstance(item, dict) else set()
+            if not {"source_file", "quote"} <= keys <= {"source_file", "quote", "occurrence"} or (
+                not isinstance(item["source_file"], str)
             ):
                 self.problem(plan.slug, f"a citation needs source_file and quote: {item!r}")
                 continue
@@ -247,8 +238,16 @@ def _read(spec_path: Path) -> list[dict]:
     return specs
 
 
+def _listed(value) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _dicts(value) -> list[dict]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+    return [item for item in _listed(value) if isinstance(item, dict)]
+
+
+def _strings(values) -> list[str]:
+    return sorted({value for value in values if isinstance(value, str)})
 
 
 def _nth(body: str, quote: str, occurrence: int) -> int:

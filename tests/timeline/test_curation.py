@@ -166,6 +166,9 @@ def test_prune_deletes_events_missing_from_the_file(world, load):
         ),
         ({"weapons": ["kursk-oblast"]}, "weapon 'kursk-oblast' is a place, not a weapon"),
         ({"place": "atlantis"}, "unknown place 'atlantis'"),
+        ({"place": ["kursk-oblast"]}, "unknown place ['kursk-oblast']"),
+        ({"weapons": "atacms"}, "weapons must be a list"),
+        ({"actors": {"joe-biden": "initiator"}}, "actors must be a list"),
         ({"date": "2024-11-31"}, "date '2024-11-31' is not a date"),
         ({"date": "17 November 2024"}, "is not a date (YYYY-MM-DD)"),
         ({"date_precision": "week"}, "date_precision 'week' is not one of day, month, year"),
@@ -205,6 +208,8 @@ def test_invalid_events_are_refused_with_a_clear_message(world, load, changes, m
         ),
         ({"source_file": "001_a.txt", "quote": " "}, "001_a.txt: the quote is empty"),
         ({"source_file": "001_a.txt"}, "a citation needs source_file and quote"),
+        ({"source_file": ["001_a.txt"], "quote": "ATACMS"}, "a citation needs source_file"),
+        ({"source_file": "001_a.txt", "quote": "ATACMS", "page": 2}, "a citation needs"),
     ],
 )
 def test_bad_citations_name_the_event_and_the_source_file(world, load, citation, message):
