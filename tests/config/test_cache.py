@@ -1,0 +1,84 @@
+"""The cache: Redis when REDIS_URL is set, local memory otherwise; facet counts reuse it."""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from config.cache import VERSION_KEY, bump_corpus_version, cache_key, cached_facets
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def settings_caches(**env) -> dict:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
+    base.update(DJANGO_SECRET_KEY="k", DATABASE_URL="postgres://u@127.0.0.1:1/none", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings as s, json; print(json.dumps(s.CACHES))"],
+        cwd=ROOT, env=base, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["default"]
+
+
+def test_redis_backend_when_redis_url_is_set():
+    caches = settings_caches(REDIS_URL="redis://127.0.0.1:6379/3")
+    assert caches["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert caches["LOCATION"] == "redis://127.0.0.1:6379/3"
+
+
+def test_local_memory_backend_otherwise():
+    assert settings_caches()["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_cached_facets_compute_once_per_key_until_the_corpus_changes():
+    cache.clear()
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"actor": [("putin", 3)]}
+
+    assert cached_facets(["timeline", {"type": "strike"}], compute) == {"actor": [("putin", 3)]}
+    assert cached_facets(["timeline", {"type": "strike"}], compute) == {"actor": [("putin", 3)]}
+    assert len(calls) == 1
+    cached_facets(["timeline", {"type": "combat"}], compute)
+    assert len(calls) == 2
+    bump_corpus_version()
+    cached_facets(["timeline", {"type": "strike"}], compute)
+    assert len(calls) == 3
+
+
+def _redis_cache_settings():
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": f"sitrep-test-{uuid.uuid4().hex}",
+        }
+    }
+
+
+def test_cached_facets_round_trip_through_redis():
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    with override_settings(CACHES=_redis_cache_settings()):
+        from django.core.cache import caches
+
+        calls = []
+        value = cached_facets(["article-list"], lambda: calls.append(1) or [1, 2, 3])
+        again = cached_facets(["article-list"], lambda: calls.append(1) or [9])
+        assert value == again == [1, 2, 3]
+        assert len(calls) == 1
+        assert "RedisCache" in type(caches["default"]).__name__
+        # Only our keys: clear() would empty the whole Redis database others may share.
+        caches["default"].delete_many([cache_key(["article-list"]), VERSION_KEY])
