@@ -81,7 +81,7 @@ class EventFilter(django_filters.FilterSet):
         label="Weapon systems",
     )
     place = _slug_choices(
-        Entity.objects.places(), field_name="place", lookup_expr="exact", label="Places"
+        Entity.objects.places(), field_name="place__slug", lookup_expr="exact", label="Places"
     )
     type = django_filters.MultipleChoiceFilter(
         field_name="event_type",

@@ -91,9 +91,9 @@ class Histogram:
             f"to {self.last.label}; the most in {busiest.label} ({busiest.count})."
         )
         if self.undrawn:
+            noun = "event" if self.undrawn == 1 else "events"
             text += (
-                f" {self.undrawn} dated only to a coarser period than a {self.unit_name} "
-                "are not drawn."
+                f" Not drawn: {self.undrawn} {noun} dated less precisely than a {self.unit_name}."
             )
         return text
 

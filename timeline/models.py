@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, StringAgg, Subquery, Value
 from django.urls import reverse
 
 from corpus.choices import DatePrecision, EntityType
@@ -62,14 +62,23 @@ class EventQuerySet(models.QuerySet):
         )
 
     def matching_text(self, text: str):
-        """Full-text match (web-search syntax) on title, summary or any supporting quote."""
-        query = SearchQuery(text, config="english", search_type="websearch")
-        in_quotes = Citation.objects.annotate(
-            document=SearchVector("quote", config="english")
-        ).filter(event=OuterRef("pk"), document=query)
-        return self.annotate(document=SearchVector("title", "summary", config="english")).filter(
-            Q(document=query) | Exists(in_quotes)
+        """Full-text match (web-search syntax) on title, summary and supporting quotes.
+
+        One document per event, so "-word" excludes an event whose quotes say it even when
+        its title does not.
+        """
+        quotes = (
+            Citation.objects.filter(event=OuterRef("pk"))
+            .order_by()
+            .values("event")
+            .annotate(text=StringAgg("quote", delimiter=Value(" ")))
+            .values("text")
         )
+        document = SearchVector(
+            "title", "summary", Subquery(quotes, output_field=models.TextField()), config="english"
+        )
+        query = SearchQuery(text, config="english", search_type="websearch")
+        return self.annotate(text_document=document).filter(text_document=query)
 
     def with_people_and_weapons(self):
         return self.prefetch_related(
