@@ -12,8 +12,8 @@ dismisses noise in one click, but a name never listed is never curated):
 - two to six capital letters, or dotted capitals ("ICBM", "NYT", "U.K."), are an acronym;
   a plural "s" is dropped ("ICBMs" → "ICBM").
 
-Lines that look like headlines (mostly capitalised words) are skipped for runs, since every
-word there is capitalised whether or not it is a name.
+Lines that look like headlines (short, mostly capitalised, no full stop) are skipped for
+runs, since every word there is capitalised whether or not it is a name.
 """
 
 import re
@@ -133,12 +133,14 @@ def _trimmed_run(start: int, text: str) -> Candidate | None:
 
 
 def _headline_spans(body: str) -> list[tuple[int, int]]:
-    """Lines of four or more words, at least 60 % of them capitalised."""
+    """Lines of four to twenty words, at least 60 % capitalised, not ending a sentence."""
     spans = []
     for line in re.finditer(r"[^\n]+", body):
+        if line.group().rstrip().endswith((".", "!", "?", '"', "\u201d")):
+            continue
         words = re.findall(r"[^\W\d_][\w'\u2019-]*", line.group())
         capitalised = [word for word in words if word[0].isupper()]
-        if len(words) >= 4 and len(capitalised) >= 0.6 * len(words):
+        if 4 <= len(words) <= 20 and len(capitalised) >= 0.6 * len(words):
             spans.append((line.start(), line.end()))
     return spans
 

@@ -51,7 +51,7 @@ class ReextractMixin:
 
     @admin.action(description="Re-extract mentions of selected articles", permissions=["reextract"])
     def reextract_selected(self, request, queryset):
-        articles = list(queryset.only("pk", "title", "body", "source_file").order_by("pk"))
+        articles = list(queryset.select_related(None).only("pk", "title", "body").order_by("pk"))
         result = reextract_mentions(articles=articles, user=request.user)
         self.message_user(request, extract_summary(result), messages.SUCCESS)
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import ActionLocation
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -89,8 +90,8 @@ class EntityAdmin(PublicLinkMixin, admin.ModelAdmin):
 
     # --- deleting: refuse while evidence still uses the entity --------------------------
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         # Django's own bulk delete is replaced by one that names what blocks it.
         actions.pop("delete_selected", None)
         return actions
@@ -114,8 +115,10 @@ class EntityAdmin(PublicLinkMixin, admin.ModelAdmin):
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         if protected:
-            # One line per entity with counts and event names, not thousands of mention rows.
+            # One line per entity with counts and event names, not thousands of mention rows;
+            # and the uses are the reason, not the curator's lack of delete rights on them.
             protected = list(blocking_descriptions(entities=list(objs)).values())
+            perms_needed = set()
         return deleted, model_count, perms_needed, protected
 
     # --- history: entity logs live under the typed proxy, whose admin curators use ------
