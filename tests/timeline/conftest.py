@@ -41,6 +41,11 @@ class Scenario:
 @pytest.fixture
 def scenario(db) -> Scenario:
     """Five events; each filter and facet has a known answer on them (see the comments)."""
+    return build_scenario()
+
+
+def build_scenario() -> Scenario:
+    """The scenario's rows, for tests that need them outside the ``db`` fixture (browser)."""
     biden = ActorFactory(name="Joe Biden", slug="joe-biden")
     putin = ActorFactory(name="Vladimir Putin", slug="vladimir-putin")
     zelensky = ActorFactory(name="Volodymyr Zelensky", slug="volodymyr-zelensky")
