@@ -6,8 +6,7 @@ calls ``entity_dossier``.
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 
 from corpus.models import Article, Entity, Mention
 from corpus.snippets import keyword_in_context
@@ -28,7 +27,7 @@ def events_involving(entity: Entity):
         EventActor.objects.filter(event=OuterRef("pk"), actor=entity)
         .order_by()
         .values("event")
-        .annotate(names=StringAgg("role", ", ", order_by="role"))
+        .annotate(names=StringAgg("role", delimiter=Value(", "), order_by="role"))
         .values("names")
     )
     involved = (

@@ -102,6 +102,8 @@ class ArticleFilterSet(django_filters.FilterSet):
         fields = ["outlet", "published_after", "published_before", "entity"]
         form = ArticleFilterForm
 
-    def filter_queryset(self, queryset):
-        # Fold after filtering: a copy stays listed when its canonical article was filtered out.
-        return super().filter_queryset(queryset).fold_duplicates()
+    @property
+    def qs(self):
+        # Fold after filtering (and when no filter is given at all): a copy stays listed
+        # when its canonical article was filtered out.
+        return super().qs.fold_duplicates()

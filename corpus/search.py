@@ -9,7 +9,6 @@ Missile System"), and names are matched by trigram so misspellings still find en
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -19,7 +18,17 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Case, F, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models import (
+    Case,
+    F,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Concat, Greatest, Lower
 
 from corpus.models import Alias, Article, Entity
@@ -240,7 +249,7 @@ def search_events(query: SearchQuery):
         Citation.objects.filter(event=OuterRef("pk"))
         .order_by()
         .values("event")
-        .annotate(text=StringAgg("quote", " … "))
+        .annotate(text=StringAgg("quote", delimiter=Value(" … ")))
         .values("text")
     )
     vector = SearchVector("title", weight="A", config=CONFIG) + SearchVector(

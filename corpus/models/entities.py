@@ -48,10 +48,18 @@ class EntityQuerySet(models.QuerySet):
         resembles = Q(lower_name__trigram_similar=needle) | Q(
             lower_name__trigram_word_similar=needle
         )
-        alias_entities = (
-            Alias.objects.alias(lower_name=Lower("name")).filter(resembles).values("entity_id")
+        # A UNION, not "name matches OR pk IN (aliases)": each branch can then use its own
+        # index, where the OR would make the planner scan every entity.
+        by_name = (
+            Entity.objects.alias(lower_name=Lower("name")).filter(resembles).order_by().values("pk")
         )
-        return self.alias(lower_name=Lower("name")).filter(resembles | Q(pk__in=alias_entities))
+        by_alias = (
+            Alias.objects.alias(lower_name=Lower("name"))
+            .filter(resembles)
+            .order_by()
+            .values("entity_id")
+        )
+        return self.filter(pk__in=by_name.union(by_alias))
 
     def fuzzy_named(self, text: str, threshold: float = 0.3):
         """Entities whose name or any alias resembles ``text``, best match first.

@@ -91,13 +91,14 @@ class OutletDetailView(SingleObjectMixin, ListView):
     slug_field = "slug"
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object(queryset=Outlet.objects.all())
+        self.object = self.get_object(queryset=Outlet.objects.select_related("entity"))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return (
             self.object.articles.select_related("duplicate_of")
             .without_texts()
+            .defer("duplicate_of__body", "duplicate_of__raw_text", "duplicate_of__search_vector")
             .order_by("-published_on", "title")
         )
 

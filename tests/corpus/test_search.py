@@ -1,0 +1,304 @@
+"""Search: web-search syntax, alias expansion, misspellings, odd input, safe snippets."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from corpus.choices import EntityType, WeaponCategory
+from corpus.models import Entity
+from corpus.search import (
+    MAX_QUERY_LENGTH,
+    alias_expansions,
+    parse_query,
+    plan_search,
+    search_articles,
+    search_entities,
+    search_events,
+)
+from tests.factories import (
+    ActorFactory,
+    AliasFactory,
+    ArticleFactory,
+    CitationFactory,
+    EventFactory,
+    PlaceFactory,
+    WeaponFactory,
+)
+
+pytestmark = pytest.mark.django_db
+SEARCH = reverse("corpus:search")
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+
+@pytest.fixture
+def atacms():
+    weapon = WeaponFactory(name="ATACMS", slug="atacms")
+    for name in ("ATACMS", "ATACMs", "Army Tactical Missile System"):
+        AliasFactory(entity=weapon, name=name)
+    return weapon
+
+
+@pytest.fixture
+def zelensky():
+    person = ActorFactory(name="Volodymyr Zelensky", slug="volodymyr-zelensky")
+    AliasFactory(entity=person, name="Zelenskyy")
+    return person
+
+
+def search(client, **params):
+    response = client.get(SEARCH, params)
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+# --- parsing -------------------------------------------------------------------------
+
+
+def test_parse_strips_nul_and_control_characters():
+    parsed = parse_query("Kursk\x00 \x07strikes")
+    assert parsed.text == "Kursk strikes"
+    assert [t.text for t in parsed.tokens] == ["Kursk", "strikes"]
+
+
+def test_parse_shortens_long_queries_and_says_so():
+    parsed = parse_query("missile " * 200)
+    assert len(parsed.text) <= MAX_QUERY_LENGTH
+    assert any("shortened" in m for m in parsed.messages)
+
+
+def test_parse_reads_phrases_negations_and_or():
+    parsed = parse_query('"long range" -Crimea or Kursk "open')
+    assert [(t.text, t.phrase, t.negated) for t in parsed.tokens] == [
+        ("long range", True, False),
+        ("Crimea", False, True),
+        ("or", False, False),
+        ("Kursk", False, False),
+        ("open", True, False),
+    ]
+    assert parsed.terms == ["long range", "Kursk", "open"]
+    assert any("quote" in m for m in parsed.messages)
+
+
+# --- alias expansion -----------------------------------------------------------------
+
+
+def test_an_alias_in_the_query_adds_the_entity_other_spellings(atacms):
+    texts, named = alias_expansions(parse_query("ATACMs Kursk"))
+    assert named == [Entity.objects.get(pk=atacms.pk)]
+    assert texts[0] == "ATACMs Kursk"
+    assert '"Army Tactical Missile System" Kursk' in texts
+    assert '"ATACMS" Kursk' not in texts  # the same spelling, whatever its case
+
+
+def test_an_excluded_alias_excludes_every_spelling(atacms):
+    texts, _ = alias_expansions(parse_query("Kursk -ATACMS"))
+    assert texts == ['Kursk -ATACMS -"Army Tactical Missile System"']
+
+
+def test_short_capital_aliases_only_match_their_case():
+    us = ActorFactory(name="United States", kind="government")
+    AliasFactory(entity=us, name="US")
+    assert alias_expansions(parse_query("tell us more"))[1] == []
+    assert alias_expansions(parse_query("US missiles"))[1] == [Entity.objects.get(pk=us.pk)]
+
+
+def test_searching_an_alias_finds_articles_using_another_spelling(atacms):
+    spelled_out = ArticleFactory(
+        title="Long-range strikes", body="The Army Tactical Missile System was approved."
+    )
+    ArticleFactory(title="Unrelated", body="Talks in Geneva.")
+    plan = plan_search("ATACMs")
+    assert list(search_articles(plan.query)) == [spelled_out]
+
+
+def test_the_search_page_says_which_spellings_it_added(client, atacms):
+    _, text = search(client, q="ATACMs")
+    assert "Also searched for other spellings" in text
+    assert "Army Tactical Missile System" in text
+
+
+# --- web-search syntax, ranking, snippets ----------------------------------------------
+
+
+def test_web_search_syntax_phrase_or_and_minus():
+    a = ArticleFactory(title="A", body="Strikes in Kursk Oblast with long range missiles.")
+    b = ArticleFactory(title="B", body="Crimea bridge attacked; range of missiles long.")
+    c = ArticleFactory(title="C", body="Kursk and Crimea both mentioned.")
+
+    def found(q):
+        return set(search_articles(plan_search(q).query))
+
+    assert found('"long range"') == {a}
+    assert found("Crimea -Kursk") == {b}
+    assert found("Oblast or bridge") == {a, b}
+    assert found("Kursk Crimea") == {c}
+
+
+def test_articles_are_ranked_title_matches_first():
+    body_only = ArticleFactory(title="Weekly digest", body="A word on Pyongyang at the end.")
+    in_title = ArticleFactory(title="Pyongyang sends troops", body="Pyongyang troops.")
+    assert list(search_articles(plan_search("Pyongyang").query)) == [in_title, body_only]
+
+
+def test_near_duplicates_are_folded_in_search_results():
+    canonical = ArticleFactory(title="Biden authorises ATACMS", body="Biden authorises it.")
+    ArticleFactory(title="Copy", body="Biden authorises it.", duplicate_of=canonical)
+    assert list(search_articles(plan_search("authorises").query)) == [canonical]
+
+
+def test_events_are_found_by_title_summary_and_cited_quote():
+    article = ArticleFactory(body="Peskov said it would add fuel to the fire.")
+    by_quote = EventFactory(title="Kremlin warns", summary="A warning.")
+    CitationFactory(event=by_quote, article=article, quote="add fuel to the fire", start=19)
+    by_summary = EventFactory(title="Talks", summary="The fire at the depot.")
+    EventFactory(title="Other", summary="Nothing here.")
+    found = list(search_events(plan_search("fire").query))
+    assert set(found) == {by_quote, by_summary}
+
+
+def test_snippets_are_html_safe_even_with_markup_in_the_source(client):
+    ArticleFactory(
+        title="<script>alert(1)</script> Kursk",
+        body='Before <script>alert("x")</script> the Kursk offensive <img src=x onerror=y>.',
+    )
+    EventFactory(title="Kursk <b>bold</b>", summary="<script>s()</script> Kursk summary")
+    _, text = search(client, q="Kursk")
+    assert "<script>" not in text.split("</header>", 1)[1]
+    assert "<img" not in text and "<b>bold" not in text
+    assert "&lt;script&gt;" in text
+    assert "<mark>Kursk</mark>" in text
+
+
+# --- entities and misspellings ---------------------------------------------------------
+
+
+def test_a_misspelt_name_finds_the_entity(client, zelensky):
+    ActorFactory(name="Joe Biden")
+    plan = plan_search("Zelenskiy")
+    assert [e.pk for e in search_entities(plan)] == [zelensky.pk]
+    _, text = search(client, q="Zelenskiy")
+    assert zelensky.get_absolute_url() in text
+
+
+def test_an_exact_alias_ranks_its_entity_first(atacms):
+    WeaponFactory(name="ATACMS launcher pod", kind=WeaponCategory.OTHER_WEAPON)
+    found = list(search_entities(plan_search("Army Tactical Missile System")))
+    assert found[0].pk == atacms.pk
+
+
+def test_entity_search_on_places_and_types():
+    kursk = PlaceFactory(name="Kursk Oblast")
+    found = list(search_entities(plan_search("Kursk")))
+    assert [e.pk for e in found] == [kursk.pk]
+    assert found[0].entity_type == EntityType.PLACE
+
+
+def test_name_filter_can_use_the_trigram_indexes():
+    """The ``%``/``%>`` operators on lower(name) are what the GIN trigram indexes serve."""
+    ActorFactory.create_batch(3)
+    sql, params = Entity.objects.name_resembles("zelenskiy").values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Tiny test tables: forbid the plain scans so the plan shows what indexes can serve.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "entity_name_trgm" in plan and "alias_name_trgm" in plan
+
+
+# --- odd input -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ("!!! ??? ...", "Nothing to search for"),
+        ("the and of", "Nothing to search for"),
+        ('"unbalanced quote', "no closing quote"),
+        ("x" * 600, "shortened"),
+        ("Kursk\x00", ""),
+        ("-", "Nothing to search for"),
+        ("or or or", "Nothing to search for"),
+        ("'; DROP TABLE corpus_article; --", ""),
+        ("(((", "Nothing to search for"),
+        ("&|!<->", "Nothing to search for"),
+    ],
+)
+def test_odd_input_gives_a_page_with_a_message_never_an_error(client, q, message):
+    ArticleFactory(title="Kursk strikes", body="Kursk Oblast strikes.")
+    _, text = search(client, q=q)
+    if message:
+        assert message in text
+    assert "Server error" not in text
+
+
+def test_nul_byte_in_the_url_is_harmless(client):
+    ArticleFactory(title="Kursk strikes", body="Kursk Oblast strikes.")
+    response = client.get(SEARCH + "?q=Kursk%00")
+    assert response.status_code == 200
+    assert "Kursk strikes" in response.content.decode()
+
+
+def test_empty_query_invites_typing(client):
+    _, text = search(client, q="   ")
+    assert "Type words to find" in text
+
+
+# --- grouping, paging, queries ---------------------------------------------------------
+
+
+def test_results_are_grouped_by_type_with_counts_and_more_links(client):
+    for i in range(14):
+        ArticleFactory(title=f"Kursk report {i}", body="Kursk.", published_on=date(2024, 11, 1))
+    PlaceFactory(name="Kursk")
+    response, text = search(client, q="Kursk")
+    groups = {g["kind"]: g for g in response.context["groups"]}
+    assert groups["article"]["count"] == 14 and len(groups["article"]["results"]) == 10
+    assert groups["entity"]["count"] == 1 and groups["event"]["count"] == 0
+    assert "All 14 articles" in text and "type=article" in text
+
+
+def test_one_type_pages_and_bad_pages_are_404(client):
+    for i in range(30):
+        ArticleFactory(title=f"Kursk report {i}", body="Kursk.")
+    response, _ = search(client, q="Kursk", type="article", page=2)
+    assert len(response.context["groups"][0]["results"]) == 5
+    assert client.get(SEARCH, {"q": "Kursk", "type": "article", "page": "abc"}).status_code == 404
+    assert client.get(SEARCH, {"q": "Kursk", "type": "article", "page": 9999}).status_code == 404
+
+
+def test_unknown_type_says_so_and_shows_all(client):
+    ArticleFactory(title="Kursk strikes", body="Kursk.")
+    response, text = search(client, q="Kursk", type="bogus")
+    assert "Unknown result type" in text
+    assert len(response.context["groups"]) == 3
+
+
+def test_search_page_makes_a_fixed_number_of_queries_with_many_rows(
+    client, atacms, zelensky, django_assert_max_num_queries
+):
+    for i in range(60):
+        article = ArticleFactory(title=f"ATACMS strike {i}", body="ATACMS and Zelensky.")
+        CitationFactory(article=article, event=EventFactory(title=f"ATACMS event {i}"))
+        WeaponFactory(name=f"ATACMS variant {i}")
+    # numnode check, alias lookup, and per type its results and its count.
+    with django_assert_max_num_queries(8):
+        response = client.get(SEARCH, {"q": "ATACMs Zelenskiy"})
+    assert response.status_code == 200
+    with django_assert_max_num_queries(5):
+        client.get(SEARCH, {"q": "ATACMS", "type": "event", "page": 2})
+
+
+@pytest.mark.skipif(not (FIXTURES / "30_articles.json").exists(), reason="no curated corpus yet")
+def test_curated_corpus_searches(client, django_assert_max_num_queries):
+    call_command("loaddata", *map(str, sorted(FIXTURES.glob("*.json"))), verbosity=0)
+    with django_assert_max_num_queries(8):
+        response, text = search(client, q="ATACMs")
+    assert response.context["groups"][1]["count"] >= 3
+    _, text = search(client, q="Zelenskiy")
+    assert reverse("corpus:actor-detail", kwargs={"slug": "volodymyr-zelensky"}) in text
