@@ -18,10 +18,10 @@ from timeline.periods import PRECISION_ORDER, next_period, period_datetime, peri
 DAY_SPAN_LIMIT = 62  # days
 MONTH_SPAN_LIMIT = 6 * 366  # days
 
-# The SVG's coordinate system (viewBox); CSS scales it to the column width.
-WIDTH, HEIGHT = 720, 180
-LEFT, RIGHT, TOP, BOTTOM = 36, 8, 10, 28
-PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+# The SVG's coordinate system (viewBox); CSS stretches it to the column width and a fixed
+# height, so the labels live in HTML around it.
+WIDTH, HEIGHT = 720, 150
+GAP_MAX = 4
 UNIT_NAMES = {DatePrecision.DAY: "day", DatePrecision.MONTH: "month", DatePrecision.YEAR: "year"}
 
 
@@ -57,11 +57,7 @@ class Histogram:
 
     width = WIDTH
     height = HEIGHT
-    plot_left = LEFT
-    plot_right = WIDTH - RIGHT
-    baseline = HEIGHT - BOTTOM
-    label_y = HEIGHT - 8
-    top = TOP
+    baseline = HEIGHT
 
     @property
     def total(self) -> int:
@@ -143,19 +139,19 @@ def _periods(first: date, last: date, unit: str) -> list[date]:
 
 def _bars(starts: list[date], counts: dict[date, int], unit: str) -> list[Bar]:
     peak = max(counts.values(), default=0) or 1
-    slot = PLOT_WIDTH / len(starts)
-    gap = min(slot * 0.15, 4)
+    slot = WIDTH / len(starts)
+    gap = min(slot * 0.15, GAP_MAX)
     bars = []
     for index, start in enumerate(starts):
         count = counts.get(start, 0)
-        height = round(PLOT_HEIGHT * count / peak, 2)
+        height = round(HEIGHT * count / peak, 2)
         bars.append(
             Bar(
                 start=start,
                 unit=unit,
                 count=count,
-                x=round(LEFT + index * slot + gap / 2, 2),
-                y=round(TOP + PLOT_HEIGHT - height, 2),
+                x=round(index * slot + gap / 2, 2),
+                y=round(HEIGHT - height, 2),
                 width=round(slot - gap, 2),
                 height=height,
             )
