@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from corpus.admin.autocomplete import EntityAutocompleteMixin
 from corpus.admin.base import PublicLinkMixin, VersionedModelForm
 from corpus.models import Article, Mention, Outlet
 from corpus.review import extract_summary, reextract_mentions
@@ -124,9 +125,10 @@ class ArticleAdmin(ReextractMixin, PublicLinkMixin, admin.ModelAdmin):
 
 
 @admin.register(Mention)
-class MentionAdmin(admin.ModelAdmin):
+class MentionAdmin(EntityAutocompleteMixin, admin.ModelAdmin):
     list_display = ["text", "entity", "article", "start", "end"]
     list_filter = ["entity__entity_type"]
     search_fields = ["text", "entity__name", "article__title"]
     list_select_related = ["entity", "article"]
     autocomplete_fields = ["article", "entity"]
+    entity_autocomplete_fields = ("entity",)

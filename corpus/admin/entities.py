@@ -4,10 +4,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import ActionLocation
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from corpus.admin.articles import ReextractMixin
+from corpus.admin.autocomplete import EntityAutocompleteJsonView, EntityAutocompleteMixin
 from corpus.admin.base import PublicLinkMixin, VersionedModelForm
 from corpus.admin.merging import merge_selected
 from corpus.choices import KINDS_BY_TYPE, EntityType
@@ -139,6 +140,17 @@ class TypedEntityAdmin(EntityAdmin):
 
 @admin.register(Entity)
 class AllEntityAdmin(EntityAdmin):
+    def get_urls(self):
+        view = EntityAutocompleteJsonView.as_view(admin_site=self.admin_site)
+        return [
+            path(
+                "typed-autocomplete/",
+                self.admin_site.admin_view(view),
+                name="corpus_entity_typed_autocomplete",
+            ),
+            *super().get_urls(),
+        ]
+
     def history_view(self, request, object_id, extra_context=None):
         entity = self.get_object(request, object_id)
         if entity is None:
@@ -175,13 +187,14 @@ class PlaceAdmin(TypedEntityAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(ReextractMixin, PublicLinkMixin, admin.ModelAdmin):
+class AliasAdmin(EntityAutocompleteMixin, ReextractMixin, PublicLinkMixin, admin.ModelAdmin):
     form = VersionedModelForm
     list_display = ["name", "entity", "entity_type", "public_link"]
     list_filter = ["entity__entity_type"]
     search_fields = ["name", "entity__name"]
     list_select_related = ["entity"]
     autocomplete_fields = ["entity"]
+    entity_autocomplete_fields = ("entity",)
 
     @admin.display(description="type", ordering="entity__entity_type")
     def entity_type(self, obj):
@@ -189,11 +202,12 @@ class AliasAdmin(ReextractMixin, PublicLinkMixin, admin.ModelAdmin):
 
 
 @admin.register(EntityRedirect)
-class EntityRedirectAdmin(PublicLinkMixin, admin.ModelAdmin):
+class EntityRedirectAdmin(EntityAutocompleteMixin, PublicLinkMixin, admin.ModelAdmin):
     list_display = ["old_slug", "entity", "created_at", "public_link"]
     search_fields = ["old_slug", "entity__name", "entity__slug"]
     list_select_related = ["entity"]
     autocomplete_fields = ["entity"]
+    entity_autocomplete_fields = ("entity",)
     date_hierarchy = "created_at"
 
 

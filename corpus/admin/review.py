@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect
@@ -12,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
+from corpus.admin.autocomplete import EntityAutocompleteMixin, EntityAutocompleteSelect
 from corpus.admin.entities import entity_admin_url
 from corpus.choices import ActorKind, EntityType
 from corpus.models import Entity, NamePattern, ReviewStatus, UnknownName, UnknownNameOccurrence
@@ -50,12 +50,12 @@ class AddAliasForm(forms.Form):
     entity = forms.ModelChoiceField(
         queryset=Entity.objects.all(),
         help_text="Type to search entities by name or alias.",
-        widget=AutocompleteSelect(UnknownName._meta.get_field("resolved_entity"), admin.site),
+        widget=EntityAutocompleteSelect(UnknownName._meta.get_field("resolved_entity"), admin.site),
     )
 
 
 @admin.register(UnknownName)
-class UnknownNameAdmin(admin.ModelAdmin):
+class UnknownNameAdmin(EntityAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "pattern", "title", "status", "frequency", "article_count"]
     list_display += ["sample_context", "resolved_link", "first_seen", "review_links"]
     list_filter = ["status", "pattern"]
@@ -65,6 +65,7 @@ class UnknownNameAdmin(admin.ModelAdmin):
     readonly_fields += ["first_seen", "last_seen"]
     fields = [*readonly_fields[:6], "status", "resolved_entity", "first_seen", "last_seen"]
     autocomplete_fields = ["resolved_entity"]
+    entity_autocomplete_fields = ("resolved_entity",)
     list_select_related = ["resolved_entity"]
     inlines = [OccurrenceInline]
     actions = ["create_entity_action", "add_alias_action", "dismiss_action"]

@@ -325,3 +325,18 @@ def test_outlet_and_article_admin_need_no_delete(client, curator):
         .model_admin.has_delete_permission(client.get("/").wsgi_request)
     )
     assert Article.objects.filter(pk=article.pk).exists() and Outlet.objects.exists()
+
+
+def test_untyped_entity_autocomplete_labels_results_with_their_type(client, curator):
+    ActorFactory(name="North Korea", slug="north-korea-state", kind="government")
+    PlaceFactory(name="North Korea", slug="north-korea", kind="country")
+    page = client.get(reverse("admin:corpus_alias_add"))
+    url = reverse("admin:corpus_entity_typed_autocomplete")
+    assert f'data-ajax--url="{url}"'.encode() in page.content
+    response = client.get(
+        url, {"app_label": "corpus", "model_name": "alias", "field_name": "entity", "term": "Korea"}
+    )
+    assert sorted(r["text"] for r in response.json()["results"]) == [
+        "North Korea (Actor · Government / state)",
+        "North Korea (Place · Country)",
+    ]
