@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick
-from django.db import transaction
+from django.db import connection, transaction
 
 from corpus.models import Alias, Article, Entity, Mention
 
@@ -119,17 +119,31 @@ def _longest_first(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
-def mentions_for(article: Article, matches: Iterable[Match]) -> list[Mention]:
-    return [
-        Mention(
-            article=article,
-            entity_id=match.entity_id,
-            start=match.start,
-            end=match.end,
-            text=match.text,
+def insert_mentions(article_id: int, matches: list[Match]) -> int:
+    """Store an article's matches in one INSERT.
+
+    Column arrays through ``unnest`` instead of ``bulk_create``: an article has dozens of
+    mentions, and building a model instance for each was the slowest step of ingest.
+    """
+    if not matches:
+        return 0
+    fields = [Mention._meta.get_field(name) for name in ("article", "entity", "start", "end")]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    text_column = connection.ops.quote_name(Mention._meta.get_field("text").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(Mention._meta.db_table)} "
+            f"({columns}, {text_column}) "
+            "SELECT %s, * FROM unnest(%s::bigint[], %s::integer[], %s::integer[], %s::text[])",
+            [
+                article_id,
+                [m.entity_id for m in matches],
+                [m.start for m in matches],
+                [m.end for m in matches],
+                [m.text for m in matches],
+            ],
         )
-        for match in matches
-    ]
+    return len(matches)
 
 
 @dataclass
@@ -165,5 +179,5 @@ def extract_mentions(
                 continue
             result.changed += 1
             result.deleted += Mention.objects.filter(article=article).delete()[0]
-            result.created += len(Mention.objects.bulk_create(mentions_for(article, found)))
+            result.created += insert_mentions(article.pk, found)
     return result

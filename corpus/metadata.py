@@ -48,13 +48,22 @@ DATELINE_WORDS = re.compile(
 
 # How sites name themselves: in appeals and prompts, and when they report their own questions.
 OUTLET_SELF_REFERENCES = (
-    re.compile(r"(?i)\bdonation to (?:the )?(?P<name>[A-Z][\w.'\u2019 -]+?) to help\b"),
-    re.compile(
-        r"(?i)\bfollow (?:the )?(?P<name>[A-Z][\w.'\u2019 -]+?) on (?:facebook|twitter|x)\b"
+    (
+        "donation",
+        re.compile(r"(?i)\bdonation to (?:the )?(?P<name>[A-Z][\w.'\u2019 -]+?) to help\b"),
     ),
-    re.compile(
-        r"\bdeclined (?P<name>(?:The )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,4})(?:'|\u2019)s? "
-        r"request for comment\b"
+    (
+        "follow",
+        re.compile(
+            r"(?i)\bfollow (?:the )?(?P<name>[A-Z][\w.'\u2019 -]+?) on (?:facebook|twitter|x)\b"
+        ),
+    ),
+    (
+        "request for comment",
+        re.compile(
+            r"\bdeclined (?P<name>(?:The )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,4})(?:'|\u2019)s? "
+            r"request for comment\b"
+        ),
     ),
 )
 
@@ -93,7 +102,8 @@ def dateline(line: str) -> date | None:
 def outlet_name(lines: list[str]) -> str | None:
     """The outlet's name as the text gives it about itself, first occurrence wins."""
     for line in lines:
-        for pattern in OUTLET_SELF_REFERENCES:
-            if match := pattern.search(line):
+        lowered = line.lower()
+        for word, pattern in OUTLET_SELF_REFERENCES:
+            if word in lowered and (match := pattern.search(line)):
                 return match.group("name").strip()
     return None

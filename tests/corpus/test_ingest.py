@@ -209,7 +209,7 @@ def test_a_failure_mid_file_rolls_the_whole_file_back(sources, outlets, entities
 
     context = IngestContext.build()
     ingest_paths(paths=[sources / F000], context=context)
-    monkeypatch.setattr(Mention.objects, "bulk_create", explode)
+    monkeypatch.setattr("corpus.ingest.insert_mentions", explode)
     report = ingest_paths(paths=[sources / F001], context=context)
     monkeypatch.undo()
 

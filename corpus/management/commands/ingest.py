@@ -55,7 +55,8 @@ class Command(BaseCommand):
 
     def _progress(self, done: int, total: int) -> None:
         # On stderr, so the summary on stdout stays clean for scripts.
-        if total < PROGRESS_MIN_FILES:
+        # Redrawn once per percent, so a log of a long run is not one line per file.
+        if total < PROGRESS_MIN_FILES or (done * 100 // total == (done - 1) * 100 // total):
             return
         filled = PROGRESS_WIDTH * done // total
         bar = "#" * filled + "-" * (PROGRESS_WIDTH - filled)
