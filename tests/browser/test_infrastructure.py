@@ -3,7 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import assert_accessible, assert_stylesheet_loaded, axe_violations
+from tests.browser.conftest import (
+    _missing_dependency,
+    assert_accessible,
+    assert_stylesheet_loaded,
+    axe_violations,
+)
 
 
 @pytest.mark.browser
@@ -28,3 +33,12 @@ def test_axe_reports_a_serious_violation(page, live_server):
     assert "image-alt" in ids
     with pytest.raises(AssertionError, match="image-alt"):
         assert_accessible(page)
+
+
+def test_a_missing_browser_fails_under_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="required when CI is set"):
+        _missing_dependency("Chromium not found")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _missing_dependency("Chromium not found")

@@ -124,3 +124,19 @@ def test_queryset_without_drops_only_the_named_filter(scenario):
     assert {e.title for e in filterset.queryset_without("actor")} == {
         "Biden authorises ATACMS strikes"
     }
+
+
+@pytest.mark.parametrize(
+    "text", ["!!!", '"unbalanced', "the", "-", "or or or", "a & b | c", "ü" * 200, "()<>:*"]
+)
+def test_odd_text_gives_a_result_never_an_error(scenario, text):
+    query = QueryDict(mutable=True)
+    query["q"] = text
+    filterset = run(query.urlencode())
+    assert filterset.is_valid(), filterset.errors
+    list(filterset.qs)  # runs the query
+
+
+@pytest.mark.parametrize("query", ["date_from=0001-01-01", "date_to=9999-12-31"])
+def test_extreme_dates_are_accepted(scenario, query):
+    assert len(titles(query)) == 5

@@ -1,14 +1,18 @@
 """The timeline page and the event page: grouping, filters in the URL, errors, query counts."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import CitationFactory, EventFactory
 from tests.timeline.conftest import build_many_events
+from timeline.models import Event
 
 TIMELINE = reverse("timeline:timeline")
 
@@ -192,3 +196,17 @@ def test_event_page_query_count_does_not_grow(client, db, django_assert_max_num_
 
 def test_unknown_event_is_404(client, db):
     assert client.get(reverse("timeline:event-detail", kwargs={"slug": "nope"})).status_code == 404
+
+
+def test_timeline_with_the_curated_corpus_loaded(client, db, django_assert_max_num_queries):
+    """Every fixtures/*.json loaded: the page renders within the same query budget."""
+    paths = sorted((Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
+    if not paths:
+        pytest.skip("no fixtures/*.json yet")
+    call_command("loaddata", *map(str, paths), verbosity=0)
+    with django_assert_max_num_queries(12):
+        response = client.get(TIMELINE)
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) == min(Event.objects.count(), 50)
+    for event in Event.objects.all()[:5]:
+        assert client.get(event.get_absolute_url()).status_code == 200
