@@ -31,6 +31,7 @@ class AliasInline(admin.TabularInline):
     model = Alias
     form = VersionedModelForm
     extra = 1
+    view_on_site = False  # an alias's page is its entity's: one link per row is noise
 
 
 class EntityAdmin(PublicLinkMixin, admin.ModelAdmin):
