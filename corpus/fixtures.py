@@ -22,7 +22,6 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from corpus.ingest import IngestContext, IngestReport, ingest_paths
 from corpus.models import Article, Mention
@@ -72,13 +71,18 @@ def _build(*, sources_dir: Path, fixtures_dir: Path, check: bool) -> BuildResult
         raise BuildError(f"{len(report.failed)} source file(s) failed, nothing written: {errors}")
 
     result = BuildResult(ingest=report)
-    # Canonical articles first, so a duplicate's link always points back to a loaded row.
-    articles = Article.objects.annotate(
-        is_duplicate=ExpressionWrapper(Q(duplicate_of__isnull=False), output_field=BooleanField())
-    ).order_by("is_duplicate", "source_file")
-    mentions = Mention.objects.order_by("article__source_file", "start", "entity__slug")
+    articles, mentions = Article.objects.all(), Mention.objects.all()
     result.articles, result.mentions = articles.count(), mentions.count()
-    _emit(fixtures_dir / ARTICLES_FIXTURE, [articles, mentions], check, result)
+    _emit(
+        fixtures_dir / ARTICLES_FIXTURE,
+        [
+            # Canonical articles first, so a duplicate's link points back to a loaded row.
+            (articles, lambda f: (f["duplicate_of"] is not None, f["source_file"])),
+            (mentions, lambda f: (f["article"], f["start"], f["entity"])),
+        ],
+        check,
+        result,
+    )
 
     loader = _events_loader()
     spec = fixtures_dir / EVENTS_SPEC
@@ -95,7 +99,7 @@ def _build(*, sources_dir: Path, fixtures_dir: Path, check: bool) -> BuildResult
             result.events_error = str(error)
             return result
         event_sets = _event_querysets()
-        result.events = event_sets[0].count()
+        result.events = event_sets[0][0].count()
         _emit(fixtures_dir / EVENTS_FIXTURE, event_sets, check, result)
     return result
 
@@ -129,15 +133,21 @@ def _events_loader():
 
 
 def _event_querysets():
-    event = apps.get_model("timeline", "Event")
-    event_actor = apps.get_model("timeline", "EventActor")
-    event_weapon = apps.get_model("timeline", "EventWeapon")
-    citation = apps.get_model("timeline", "Citation")
+    """Event models with the sort key of each, from its serialized natural-key fields."""
     return [
-        event.objects.order_by("slug"),
-        event_actor.objects.order_by("event__slug", "actor__slug", "role"),
-        event_weapon.objects.order_by("event__slug", "weapon__slug"),
-        citation.objects.order_by("event__slug", "article__source_file"),
+        (apps.get_model("timeline", "Event").objects.all(), lambda f: (f["slug"],)),
+        (
+            apps.get_model("timeline", "EventActor").objects.all(),
+            lambda f: (f["event"], f["actor"], f["role"]),
+        ),
+        (
+            apps.get_model("timeline", "EventWeapon").objects.all(),
+            lambda f: (f["event"], f["weapon"]),
+        ),
+        (
+            apps.get_model("timeline", "Citation").objects.all(),
+            lambda f: (f["event"], f["article"]),
+        ),
     ]
 
 
@@ -155,17 +165,18 @@ def stable_fields(model) -> list[str]:
 
 
 def serialize(querysets) -> str:
+    """JSON of ``(queryset, sort key)`` pairs. Sorting happens here, in Python, not in SQL:
+    the database's collation (which differs between servers) must not change the order."""
     objects = []
-    for queryset in querysets:
-        objects.extend(
-            serializers.serialize(
-                "python",
-                queryset,
-                fields=stable_fields(queryset.model),
-                use_natural_foreign_keys=True,
-                use_natural_primary_keys=True,
-            )
+    for queryset, key in querysets:
+        serialized = serializers.serialize(
+            "python",
+            queryset,
+            fields=stable_fields(queryset.model),
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=True,
         )
+        objects.extend(sorted(serialized, key=lambda obj: key(obj["fields"])))
     return json.dumps(objects, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False) + "\n"
 
 

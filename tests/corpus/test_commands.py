@@ -324,3 +324,14 @@ def test_build_fixtures_writes_nothing_when_a_source_fails(fixtures_dir, tmp_pat
         run("build_fixtures", "--sources", str(sources), "--fixtures", str(fixtures_dir))
     assert not (fixtures_dir / "30_articles.json").exists()
     shutil.rmtree(sources)
+
+
+def test_committed_fixtures_are_what_build_fixtures_makes():
+    """fixtures/30_articles.json and 40_events.json match the sources, manifest, outlets,
+    entities and curated events in the checkout: after editing any of them, run
+    `manage.py build_fixtures` and commit the result."""
+    fixtures_dir = SOURCES.parent
+    if not (fixtures_dir / "30_articles.json").exists():
+        pytest.skip("no articles fixture committed yet")
+    out, _ = build(fixtures_dir, "--check")
+    assert "Unchanged" in out
