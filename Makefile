@@ -96,3 +96,9 @@ db-stop: install
 
 clean:
 	rm -rf staticfiles .pytest_cache .ruff_cache
+
+# make bench: a synthetic corpus on fresh sitrep_bench* databases, loaded, ingested, served by
+# gunicorn and measured; results in bench-results/. Sizes: BENCH_ARTICLES=… (see README).
+BENCH_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=sitrep-bench-only-key SITREP_DB_NAME=sitrep_bench
+bench: install static
+	$(BENCH_ENV) $(MANAGE) bench

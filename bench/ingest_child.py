@@ -1,0 +1,58 @@
+"""Ingest throughput, run as a child of the benchmark: ``python -m bench.ingest_child DIR``.
+
+Uses the ingest pipeline's own code on generated source files, against a database that holds
+the synthetic corpus's entities and aliases (thousands of names), and prints one JSON line:
+
+- extraction: read, decode, parse and find mentions (the CPU work of ingest), no writes;
+- ingest: ``ingest_paths`` end to end, one transaction per file as the command runs it.
+
+Both run in this one process, so both are rates for one core.
+"""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def main(sources_dir: Path) -> dict:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from corpus.decode import read_source
+    from corpus.extract import MentionExtractor
+    from corpus.ingest import IngestContext, Status, expand_paths, ingest_paths
+    from corpus.parse import parse_source
+
+    files, _missing = expand_paths([sources_dir])
+    started = time.perf_counter()
+    extractor = MentionExtractor.from_db()
+    built = time.perf_counter() - started
+    started = time.perf_counter()
+    found = 0
+    for path in files:
+        found += len(extractor.find(parse_source(read_source(path).text).body))
+    extraction = time.perf_counter() - started
+
+    context = IngestContext.build(sources_dir=sources_dir)
+    started = time.perf_counter()
+    report = ingest_paths(paths=[sources_dir], context=context)
+    ingest = time.perf_counter() - started
+    return {
+        "files": len(files),
+        "aliases": extractor.alias_count,
+        "automaton_seconds": round(built, 2),
+        "extraction_seconds": round(extraction, 2),
+        "extraction_per_s": round(len(files) / extraction, 1),
+        "mentions_found": found,
+        "ingest_seconds": round(ingest, 2),
+        "ingest_per_s": round(len(files) / ingest, 1),
+        "ingested": report.count(Status.NEW),
+        "failed": len(report.failed),
+    }
+
+
+if __name__ == "__main__":
+    sys.stdout.write(json.dumps(main(Path(sys.argv[1]))) + "\n")
