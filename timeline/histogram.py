@@ -2,7 +2,8 @@
 
 One GROUP BY query counts events per (date, precision); the bars are then made in Python. The
 bar unit follows the span of the result (days up to two months, months up to six years, years
-beyond) but is never finer than the finest date present. Events dated more coarsely than the
+beyond) but is never finer than the finest date present, and goes coarser when most events
+are dated more coarsely than the bars. Events dated more coarsely than the
 bars (a "2023" event among monthly bars) cannot be placed on one bar without inventing a date,
 so they are counted apart and the chart's description says how many.
 """
@@ -117,6 +118,10 @@ def build_histogram(events) -> Histogram | None:
         return None
     finest = min((precision for _, precision, _ in rows), key=PRECISION_ORDER.index)
     unit = choose_unit(rows[0][0], rows[-1][0], finest)
+    # When most events are dated more coarsely than the bars, coarser bars say more.
+    total = sum(count for _, _, count in rows)
+    while unit != DatePrecision.YEAR and 2 * _coarser_than(rows, unit) > total:
+        unit = PRECISION_ORDER[PRECISION_ORDER.index(unit) + 1]
     rank = PRECISION_ORDER.index(unit)
     counts: dict[date, int] = {}
     undrawn = 0
@@ -128,6 +133,11 @@ def build_histogram(events) -> Histogram | None:
         counts[start] = counts.get(start, 0) + count
     starts = _periods(truncate(rows[0][0], unit), truncate(rows[-1][0], unit), unit)
     return Histogram(unit, _bars(starts, counts, unit), undrawn)
+
+
+def _coarser_than(rows, unit: str) -> int:
+    rank = PRECISION_ORDER.index(unit)
+    return sum(count for _, precision, count in rows if PRECISION_ORDER.index(precision) > rank)
 
 
 def _periods(first: date, last: date, unit: str) -> list[date]:

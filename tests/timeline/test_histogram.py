@@ -86,3 +86,17 @@ def test_svg_is_accessible_and_each_bar_has_a_tooltip(scenario):
     assert "<title>Jun 2024: 1 event</title>" in html
     assert "style=" not in html  # the CSP forbids inline styles
     assert '<td><time datetime="2024-11">Nov 2024</time></td><td>2</td>' in html
+
+
+def test_bars_go_coarser_when_most_events_are_dated_coarsely(db):
+    EventFactory(date=date(2022, 2, 1), date_precision=DatePrecision.MONTH)
+    EventFactory(date=date(2023, 1, 1), date_precision=DatePrecision.YEAR)
+    EventFactory(date=date(2024, 1, 1), date_precision=DatePrecision.YEAR)
+    histogram = build_histogram(Event.objects.all())
+    assert histogram.unit == "year"
+    assert [(bar.label, bar.count) for bar in histogram.bars] == [
+        ("2022", 1),
+        ("2023", 1),
+        ("2024", 1),
+    ]
+    assert histogram.undrawn == 0
