@@ -63,10 +63,15 @@ def statements_by(entity: Entity):
 
 
 def articles_mentioning(entity: Entity):
-    """The latest articles naming the entity, each with up to three snippets of context."""
+    """The latest articles naming the entity, each with up to three snippets of context.
+
+    Near-duplicates are left out when their canonical article is listed: the same words
+    twice tell the reader nothing new.
+    """
     snippets = Mention.objects.filter(entity=entity).with_context().order_by("start")
     articles = list(
         Article.objects.mentioning(entity)
+        .fold_duplicates()
         .select_related("outlet")
         .without_texts()
         .annotate(
@@ -118,7 +123,7 @@ def entity_dossier(entity: Entity) -> dict:
         "event_limit": EVENT_LIMIT,
         "statements": statements_by(entity),
         "articles": articles_mentioning(entity),
-        "article_count": Article.objects.mentioning(entity).count(),
+        "article_count": Article.objects.mentioning(entity).fold_duplicates().count(),
         "co_mentions": Entity.objects.co_mentioned_with(entity),
         "activity": mention_activity(entity),
     }

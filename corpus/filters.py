@@ -93,8 +93,8 @@ class ArticleFilterSet(django_filters.FilterSet):
         queryset=Entity.objects.all(),
         to_field_name="slug",
         distinct=True,
-        label="Mentions (entity slug)",
-        widget=forms.TextInput,
+        label="Naming (entity slug)",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. kursk-oblast"}),
     )
 
     class Meta:

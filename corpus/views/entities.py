@@ -66,6 +66,7 @@ class EntityDetailView(EntityRedirectMixin, DetailView):
     admin_url_name: str
     list_url_name: str
     heading: str
+    timeline_param: str  # the timeline filter that selects this entity's events
 
     def get_queryset(self):
         return self.model.objects.select_related("parent").prefetch_related("aliases", "children")
@@ -75,6 +76,7 @@ class EntityDetailView(EntityRedirectMixin, DetailView):
             admin_url_name=self.admin_url_name,
             list_url_name=self.list_url_name,
             heading=self.heading,
+            timeline_param=self.timeline_param,
             **entity_dossier(self.object),
             **kwargs,
         )
@@ -85,6 +87,7 @@ class ActorDetailView(EntityDetailView):
     admin_url_name = "admin:corpus_actor_change"
     list_url_name = "corpus:actor-list"
     heading = "Actors"
+    timeline_param = "actor"
 
 
 class WeaponDetailView(EntityDetailView):
@@ -92,6 +95,7 @@ class WeaponDetailView(EntityDetailView):
     admin_url_name = "admin:corpus_weaponsystem_change"
     list_url_name = "corpus:weapon-list"
     heading = "Weapon systems"
+    timeline_param = "weapon"
 
 
 class PlaceDetailView(EntityDetailView):
@@ -99,3 +103,4 @@ class PlaceDetailView(EntityDetailView):
     admin_url_name = "admin:corpus_place_change"
     list_url_name = "corpus:place-list"
     heading = "Places"
+    timeline_param = "place"

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from corpus.choices import ActorKind, DatePrecision, PlaceKind, WeaponCategory
-from corpus.models import Entity
+from corpus.models import Entity, EntityRedirect
 from tests.factories import (
     ActorFactory,
     AliasFactory,
@@ -236,6 +236,18 @@ def test_place_page_shows_parent_children_and_events_there(client):
     text = client.get(kursk.get_absolute_url()).content.decode()
     assert russia.get_absolute_url() in text and "Sudzha" in text
     assert "Fighting in Kursk" in text
+
+
+def test_entity_page_links_its_events_on_the_timeline(client, dossier):
+    text = client.get(dossier["entity"].get_absolute_url()).content.decode()
+    assert reverse("timeline:timeline") + "?actor=volodymyr-zelensky" in text
+
+
+def test_a_merged_entity_old_slug_redirects_permanently(client, zelensky):
+    EntityRedirect.objects.create(old_slug="zelenskyy", entity=zelensky)
+    response = client.get(reverse("corpus:actor-detail", kwargs={"slug": "zelenskyy"}))
+    assert response.status_code == 301
+    assert response["Location"] == zelensky.get_absolute_url()
 
 
 def test_wrong_type_url_is_404(client, zelensky):
