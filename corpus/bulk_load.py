@@ -237,6 +237,10 @@ def bulk_load(
                     copy.write_row(plan.row(obj, columns, next(seq)))
             written = plan.flush(cursor, columns)
             result.counts[plan.label] = result.counts.get(plan.label, 0) + written
+        # Fresh statistics: the planner must not plan page queries for the empty tables it
+        # saw before the load (autovacuum would get there, minutes later).
+        for plan in plans.values():
+            cursor.execute(f"ANALYZE {plan.qn(plan.table)}")
     progress.finish()
     from config.cache import bump_corpus_version
 
