@@ -1,16 +1,28 @@
 """The embedded PostgreSQL 18 server starts from an empty folder and is reused afterwards."""
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import psycopg
 import pytest
 
 from config.embedded_db import database_settings, ensure_database, ensure_server, stop_server
 
 
+# Under the checkout rather than pytest's tmp_path: as root the server runs as another
+# user, which must traverse every parent folder, and pytest resets its own to mode 0700.
+SCRATCH = Path(__file__).resolve().parents[2] / ".pgdata-tests"
+
+
 @pytest.fixture
-def pgdata(tmp_path):
-    folder = tmp_path / "pgdata"
+def pgdata():
+    SCRATCH.mkdir(exist_ok=True)
+    parent = Path(tempfile.mkdtemp(dir=SCRATCH))
+    folder = parent / "pgdata"
     yield folder
     stop_server(folder)
+    shutil.rmtree(parent, ignore_errors=True)
 
 
 def test_embedded_server_starts_from_nothing_with_the_extensions(pgdata):
@@ -50,8 +62,8 @@ def test_second_start_reuses_the_running_server_and_keeps_data(pgdata):
         assert conn.execute("SELECT x FROM kept").fetchone() == (42,)
 
 
-def test_stopping_a_server_that_is_not_running_says_so(tmp_path):
-    assert stop_server(tmp_path / "never-started") is False
+def test_stopping_a_server_that_is_not_running_says_so(pgdata):
+    assert stop_server(pgdata) is False
 
 
 def test_another_process_shares_the_running_server(pgdata):
