@@ -9,7 +9,6 @@ import pytest
 
 from config.embedded_db import database_settings, ensure_database, ensure_server, stop_server
 
-
 # Under the checkout rather than pytest's tmp_path: as root the server runs as another
 # user, which must traverse every parent folder, and pytest resets its own to mode 0700.
 SCRATCH = Path(__file__).resolve().parents[2] / ".pgdata-tests"
