@@ -130,9 +130,10 @@ class Bench:
         self.log("loaddata on the comparison fixture …")
         children.fresh_database(f"{BENCH_DB}_loaddata")
         loaddata = children.run(
-            manage("loaddata", *files, "--verbosity=0"), env_for(f"{BENCH_DB}_loaddata"),
+            manage("loaddata", *files, "--verbosity=0"),
+            env_for(f"{BENCH_DB}_loaddata"),
             timeout=timeout,
-        )  # fmt: skip
+        )
         self.log("load_corpus on the same fixture …")
         children.fresh_database(f"{BENCH_DB}_bulk")
         bulk = children.run(
@@ -209,16 +210,33 @@ class Bench:
         env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
         env.setdefault("SITREP_CACHE_PREFIX", "sitrep-bench")
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind",
-             f"127.0.0.1:{cfg.port}", "--workers", str(cfg.workers), "--log-level", "warning"],
-            cwd=children.ROOT, env=env,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{cfg.port}",
+                "--workers",
+                str(cfg.workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=children.ROOT,
+            env=env,
+        )
         try:
             self.wait_for_server()
             self.log(f"Driving load: {len(pages)} pages, concurrency {cfg.concurrency} …")
-            args = [sys.executable, "-m", "bench.loadgen", f"--port={cfg.port}",
-                    f"--concurrency={cfg.concurrency}", f"--requests={cfg.requests}",
-                    f"--seconds={cfg.seconds}"]  # fmt: skip
+            args = [
+                sys.executable,
+                "-m",
+                "bench.loadgen",
+                f"--port={cfg.port}",
+                f"--concurrency={cfg.concurrency}",
+                f"--requests={cfg.requests}",
+                f"--seconds={cfg.seconds}",
+            ]
             args += [f"--page={name}={path}" for name, path in pages.items()]
             load = children.run(args, env_for(BENCH_DB))
         finally:

@@ -45,6 +45,8 @@ class BulkLoadError(Exception):
 class BulkLoadResult:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    # Per model: seconds reading and COPYing, and seconds upserting from the staging table.
+    timings: dict[str, list[float]] = field(default_factory=dict)
 
     def summary(self) -> str:
         objects = sum(self.counts.values())
@@ -167,10 +169,10 @@ class ModelPlan:
 
     def flush(self, cursor, columns) -> int:
         """Upsert the staged rows; returns how many rows were written."""
-        from corpus.bulk_load_sql import check_references, upsert_sql
+        from corpus.bulk_load_sql import check_references, has_repeated_keys, upsert_sql
 
         check_references(self, cursor, columns, self_references=False)
-        cursor.execute(upsert_sql(self, columns))
+        cursor.execute(upsert_sql(self, columns, repeated=has_repeated_keys(self, cursor)))
         written = cursor.rowcount
         check_references(self, cursor, columns, self_references=True)
         cursor.execute(f"DROP TABLE {self.qn(self.stage)}")
@@ -231,12 +233,17 @@ def bulk_load(
             first = next(run)
             columns = plan.columns_for(first.get("fields", {}))
             plan.create_stage(cursor, columns)
+            started_copy = time.monotonic()
             with cursor.copy(plan.copy_sql(columns)) as copy:
                 copy.write_row(plan.row(first, columns, next(seq)))
                 for obj in run:
                     copy.write_row(plan.row(obj, columns, next(seq)))
+            started_flush = time.monotonic()
             written = plan.flush(cursor, columns)
             result.counts[plan.label] = result.counts.get(plan.label, 0) + written
+            timing = result.timings.setdefault(plan.label, [0.0, 0.0])
+            timing[0] += started_flush - started_copy
+            timing[1] += time.monotonic() - started_flush
         # Fresh statistics: the planner must not plan page queries for the empty tables it
         # saw before the load (autovacuum would get there, minutes later).
         for plan in plans.values():

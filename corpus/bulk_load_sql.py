@@ -14,9 +14,21 @@ def _pk(model) -> str:
     return model._meta.pk.column
 
 
-def upsert_sql(plan, columns) -> str:
+def has_repeated_keys(plan, cursor) -> bool:
+    """Whether a natural key occurs twice in the run (a narrow hash aggregate)."""
+    key = ", ".join(plan.qn(f.column) for f in plan.key)
+    cursor.execute(
+        f"SELECT 1 FROM {plan.qn(plan.stage)} GROUP BY {key} HAVING count(*) > 1 LIMIT 1"
+    )
+    return cursor.fetchone() is not None
+
+
+def upsert_sql(plan, columns, *, repeated: bool = True) -> str:
     """INSERT … SELECT that resolves foreign natural keys, keeps the last duplicate (as
-    loaddata would by saving twice) and updates rows whose natural key exists."""
+    loaddata would by saving twice) and updates rows whose natural key exists.
+
+    Without ``repeated`` keys the DISTINCT ON is left out: sorting wide rows (article
+    bodies) costs more than the rest of the insert."""
     qn = plan.qn
     selects, joins = [], []
     for i, f in enumerate(columns):
@@ -43,11 +55,13 @@ def upsert_sql(plan, columns) -> str:
     if not updates:  # a row that is all key: touch it so the count includes it
         first = qn(plan.key[0].column)
         updates = [f"{first} = EXCLUDED.{first}"]
+    distinct = f"DISTINCT ON ({key}) " if repeated else ""
+    order = f"ORDER BY {key}, s._seq DESC " if repeated else ""
     return (
         f"INSERT INTO {qn(plan.table)} ({', '.join(qn(f.column) for f in columns)}) "
-        f"SELECT DISTINCT ON ({key}) {', '.join(selects)} "
+        f"SELECT {distinct}{', '.join(selects)} "
         f"FROM {qn(plan.stage)} s {' '.join(joins)} "
-        f"ORDER BY {key}, s._seq DESC "
+        f"{order}"
         f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(updates)}"
     )
 

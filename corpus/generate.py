@@ -143,9 +143,14 @@ class CorpusGenerator:
                 target = None if event_type not in NEEDS_TARGET else self.entities_other(target)
             weapon = self.pools["weapon"].pick(self.rng) if event_type in NEEDS_WEAPON else None
             event = PlannedEvent(
-                "", event_type, self.rng.randrange(SPAN_DAYS - 7), initiator, target,
-                self.pools["place"].pick(self.rng), weapon,
-            )  # fmt: skip
+                "",
+                event_type,
+                self.rng.randrange(SPAN_DAYS - 7),
+                initiator,
+                target,
+                self.pools["place"].pick(self.rng),
+                weapon,
+            )
             title = self.event_title(event)
             event.slug = f"{slugify(title)[:150].rstrip('-')}-{e + 1}"
             events.append(event)

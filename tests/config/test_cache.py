@@ -21,8 +21,12 @@ def settings_caches(**env) -> dict:
     base.update(DJANGO_SECRET_KEY="k", DATABASE_URL="postgres://u@127.0.0.1:1/none", **env)
     result = subprocess.run(
         [sys.executable, "-c", "import config.settings as s, json; print(json.dumps(s.CACHES))"],
-        cwd=ROOT, env=base, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)["default"]
 

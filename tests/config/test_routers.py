@@ -74,9 +74,13 @@ def _run(script: str, **env) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     base.update(DJANGO_SECRET_KEY="k", DJANGO_ALLOWED_HOSTS="testserver", **env)
     return subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=base, capture_output=True, text=True,
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
         timeout=120,
-    )  # fmt: skip
+    )
 
 
 def test_settings_add_one_mirrored_alias_per_replica_url():
@@ -123,8 +127,12 @@ def test_two_aliases_on_one_server_route_real_page_reads():
     """A real page under real settings: its reads go to the replica alias until a write."""
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{quote(db['HOST'], safe='')}:{db['PORT']}/{db['NAME']}"
-    result = _run(PAGE_SCRIPT, DATABASE_URL=url, DATABASE_REPLICA_URL=url,
-                  DJANGO_SETTINGS_MODULE="config.settings")  # fmt: skip
+    result = _run(
+        PAGE_SCRIPT,
+        DATABASE_URL=url,
+        DATABASE_REPLICA_URL=url,
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
     assert result.returncode == 0, result.stderr
     pages = json.loads(result.stdout)
     status, counts = pages["home"]

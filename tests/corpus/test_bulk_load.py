@@ -52,9 +52,16 @@ def empty_tables() -> None:
 def test_natural_keys_match_each_models_natural_key(db):
     citation = factories.CitationFactory()
     mention = factories.MentionFactory()
-    samples = [citation, citation.event, citation.article, citation.article.outlet, mention,
-               factories.AliasFactory(), factories.EventActorFactory(),
-               factories.EventWeaponFactory()]  # fmt: skip
+    samples = [
+        citation,
+        citation.event,
+        citation.article,
+        citation.article.outlet,
+        mention,
+        factories.AliasFactory(),
+        factories.EventActorFactory(),
+        factories.EventWeaponFactory(),
+    ]
     for obj in samples:
         expected = []
         for name in NATURAL_KEYS[obj._meta.label_lower]:
@@ -97,8 +104,8 @@ def test_loading_again_updates_in_place_like_loaddata(corpus, tmp_path):
 @pytest.mark.django_db
 def test_unknown_natural_key_midway_loads_nothing(corpus, tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps([{"model": "corpus.mention", "fields": {
-        "article": ["no/such.txt"], "entity": ["nobody"], "start": 0, "end": 3, "text": "abc"}}]))  # fmt: skip
+    fields = {"article": ["no/such.txt"], "entity": ["x"], "start": 0, "end": 3, "text": "abc"}
+    bad.write_text(json.dumps([{"model": "corpus.mention", "fields": fields}]))
     with pytest.raises(BulkLoadError, match=r"corpus.mention.article: no corpus.article .*no/such"):
         bulk_load(paths=[*corpus.files, bad])
     assert not Entity.objects.exists()
@@ -120,7 +127,7 @@ def test_broken_json_midway_loads_nothing(corpus, tmp_path):
 def test_command_reports_failure_and_exits_non_zero(tmp_path, capsys):
     with_pk = tmp_path / "with_pk.json"
     with_pk.write_text(json.dumps([{"model": "corpus.outlet", "pk": 1, "fields": {"slug": "x"}}]))
-    with pytest.raises(CommandError, match="Nothing was loaded: .*natural-key fixtures"):
+    with pytest.raises(CommandError, match=r"Nothing was loaded: .*natural-key fixtures"):
         call_command("load_corpus", str(with_pk), verbosity=0)
     with pytest.raises(CommandError, match="No such fixture file"):
         call_command("load_corpus", str(tmp_path / "missing.json"), verbosity=0)
@@ -133,3 +140,17 @@ def test_command_loads_and_shows_progress_on_stderr(corpus, capsys):
     assert "Loaded" in captured.out
     assert "100.0%" in captured.err
     assert Entity.objects.count() == SMALL.actors + SMALL.weapons + SMALL.places
+
+
+@pytest.mark.django_db
+def test_an_object_repeated_in_one_file_keeps_its_last_version_like_loaddata(tmp_path):
+    outlet = {"model": "corpus.outlet", "fields": {"name": "First", "slug": "same", "kind": "wire"}}
+    later = {"model": "corpus.outlet", "fields": {"name": "Second", "slug": "same"}}
+    fixture = tmp_path / "outlets.json"
+    fixture.write_text(json.dumps([outlet, later]))
+    call_command("loaddata", str(fixture), verbosity=0)
+    by_loaddata = snapshot()
+    empty_tables()
+    bulk_load(paths=[fixture])
+    assert snapshot() == by_loaddata
+    assert by_loaddata["corpus.outlet"][0][0] == "Second"

@@ -30,3 +30,8 @@ class Command(BaseCommand):
         except BulkLoadError as exc:
             raise CommandError(f"Nothing was loaded: {exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"Loaded {result.summary()}."))
+        if verbosity >= 2:
+            for label, (copy_seconds, upsert_seconds) in result.timings.items():
+                self.stdout.write(
+                    f"  {label}: read and COPY {copy_seconds:.1f}s, upsert {upsert_seconds:.1f}s"
+                )
