@@ -103,6 +103,10 @@ class UnknownNameAdmin(EntityAutocompleteMixin, admin.ModelAdmin):
             self._alias_url([obj.pk]),
         )
 
+    def has_add_permission(self, request):
+        # Names come from detection; a curator who knows a name adds an alias instead.
+        return False
+
     # --- actions -----------------------------------------------------------------------
 
     @admin.action(description="Create entity from selected name…", permissions=["change"])
@@ -225,3 +229,25 @@ class UnknownNameAdmin(EntityAutocompleteMixin, admin.ModelAdmin):
         elif unknown.pattern == NamePattern.ACRONYM:
             initial |= {"entity_type": EntityType.ACTOR, "kind": ActorKind.ORGANISATION}
         return initial
+
+
+@admin.register(UnknownNameOccurrence)
+class UnknownNameOccurrenceAdmin(admin.ModelAdmin):
+    """Read-only: occurrences are rewritten by every detection run."""
+
+    list_display = ["text", "unknown_name", "article", "start", "context"]
+    list_filter = ["unknown_name__status", "unknown_name__pattern"]
+    search_fields = ["text", "context", "unknown_name__name", "article__title"]
+    list_select_related = ["unknown_name", "article"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("article__body", "article__raw_text")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

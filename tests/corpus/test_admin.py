@@ -1,6 +1,7 @@
 """Corpus admin: changelists, merge action, typed autocomplete, safe delete, concurrency,
 history and re-extraction, driven through the admin as a curator."""
 
+import itertools
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from corpus.models import Alias, Article, Entity, EntityRedirect, Mention, Outlet
+from corpus.review import detect_unknown_names
 from tests.curation import make_user, row_counts
 from tests.factories import (
     ActorFactory,
@@ -24,6 +26,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+SERIAL = itertools.count(100)
 CHANGELISTS = [
     "corpus_entity",
     "corpus_actor",
@@ -35,6 +38,7 @@ CHANGELISTS = [
     "corpus_mention",
     "corpus_entityredirect",
     "corpus_unknownname",
+    "corpus_unknownnameoccurrence",
 ]
 
 
@@ -47,13 +51,16 @@ def curator(client):
 
 def build_rows(n: int):
     for _ in range(n):
+        surname = "".join(chr(97 + int(d)) for d in str(next(SERIAL))).capitalize()
+        detect_rows = ArticleFactory(body=f"Foreign Minister Jean {surname} met the AP staff.")
         actor, place, weapon = ActorFactory(), PlaceFactory(), WeaponFactory()
         AliasFactory(entity=actor)
         article = ArticleFactory()
         MentionFactory(article=article, entity=actor)
         EventActorFactory(actor=actor, event=EventFactory(place=place))
         EntityRedirect.objects.create(old_slug=f"old-{actor.slug}", entity=actor)
-        del weapon
+        del weapon, detect_rows
+    detect_unknown_names()
 
 
 def queries_for(client, url) -> int:
