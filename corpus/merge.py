@@ -76,9 +76,9 @@ def check_mergeable(*, survivor: Entity, merged: list[Entity]) -> None:
             f"Cannot merge entities of different types: {names}. "
             "An actor, a weapon system and a place are never the same thing."
         )
-    outlets = [e for e in [survivor, *merged] if hasattr(e, "outlet")]
+    outlets = list(Outlet.objects.filter(entity__in=[survivor, *merged]).select_related("entity"))
     if len(outlets) > 1:
-        linked = ", ".join(f"{e.name} ({e.outlet.name})" for e in outlets)
+        linked = ", ".join(f"{o.entity.name} ({o.name})" for o in outlets)
         raise MergeError(
             f"More than one of these actors is linked to an outlet: {linked}. "
             "Unlink all but one outlet first."

@@ -164,6 +164,11 @@ class UnknownNameAdmin(EntityAutocompleteMixin, admin.ModelAdmin):
     def create_entity_view(self, request, pk):
         self._require_change(request)
         unknown = get_object_or_404(UnknownName, pk=pk)
+        if unknown.status == ReviewStatus.RESOLVED:
+            self.message_user(
+                request, f"“{unknown}” is resolved already; nothing was created.", messages.WARNING
+            )
+            return redirect("admin:corpus_unknownname_changelist")
         form = CreateEntityForm(request.POST or None, initial=self._entity_initial(unknown))
         if request.method == "POST" and form.is_valid():
             result = create_entity_from_name(

@@ -151,6 +151,22 @@ def test_merge_action_shows_what_will_move_then_merges(client, curator):
     assert LogEntry.objects.filter(user=curator, object_id=str(survivor.pk)).exists()
 
 
+def test_merge_confirmation_queries_do_not_grow_with_the_selection(client, curator):
+    url = reverse("admin:corpus_actor_changelist")
+
+    def confirmation_queries(count: int) -> int:
+        actors = [ActorFactory() for _ in range(count)]
+        for actor in actors:
+            MentionFactory(entity=actor)
+            EventActorFactory(actor=actor)
+        data = {"action": "merge_selected", "_selected_action": [a.pk for a in actors]}
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(url, data).status_code == 200
+        return len(captured)
+
+    assert confirmation_queries(2) == confirmation_queries(6)
+
+
 def test_merge_across_types_is_refused_with_a_message(client, curator):
     actor, place = ActorFactory(name="Kursk Governor"), PlaceFactory(name="Kursk")
     before = row_counts()

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
+from django.urls import reverse
 
 from corpus.choices import ActorKind, EntityType
 from corpus.models import Alias, Entity, Mention, ReviewStatus, UnknownName, UnknownNameOccurrence
@@ -197,3 +198,18 @@ def test_detect_unknown_names_command_reports_and_refuses_unknown_slugs():
     assert Alias.objects.count() == 0
     with pytest.raises(Exception, match="No article with slug: nope"):
         call_command("detect_unknown_names", article=["nope"], stdout=out)
+
+
+def test_a_resolved_name_cannot_be_created_twice_in_admin(client):
+    client.force_login(make_user("curator"))
+    ArticleFactory(body=BARROT)
+    detect_unknown_names()
+    barrot = UnknownName.objects.get(normalised="jean-noël barrot")
+    add_as_alias(unknown_names=[barrot], entity=ActorFactory(name="Barrot"))
+    before = row_counts()
+    url = reverse("admin:corpus_unknownname_create_entity", args=[barrot.pk])
+    response = client.post(
+        url, {"entity_type": "actor", "kind": "person", "name": "J", "slug": "j"}, follow=True
+    )
+    assert "resolved already" in str(next(iter(response.context["messages"])))
+    assert row_counts() == before
