@@ -74,6 +74,7 @@ class ArticleFilterSet(django_filters.FilterSet):
         queryset=Outlet.objects.all(),
         to_field_name="slug",
         empty_label="Any outlet",
+        error_messages={"invalid_choice": "No outlet has this slug."},
     )
     published_after = django_filters.DateFilter(
         field_name="published_on",
@@ -94,6 +95,7 @@ class ArticleFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         distinct=True,
         label="Naming (entity slug)",
+        error_messages={"invalid_choice": "No entity has this slug."},
         widget=forms.TextInput(attrs={"placeholder": "e.g. kursk-oblast"}),
     )
 

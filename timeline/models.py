@@ -1,5 +1,6 @@
 """Events reported by the corpus, who and what took part, and the articles that cite them."""
 
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, StringAgg, Subquery, Value
@@ -159,7 +160,15 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["date", "title"]
-        indexes = [models.Index(fields=["date"], name="event_date_idx")]
+        indexes = [
+            models.Index(fields=["date"], name="event_date_idx"),
+            # Site search (corpus.search.search_events) filters on exactly this expression.
+            GinIndex(
+                SearchVector("title", weight="A", config="english")
+                + SearchVector("summary", weight="B", config="english"),
+                name="event_search_gin",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
@@ -256,6 +265,10 @@ class Citation(models.Model):
 
     class Meta:
         ordering = ["event", "article"]
+        indexes = [
+            # Site search (corpus.search.search_events) matches quotes on exactly this.
+            GinIndex(SearchVector("quote", config="english"), name="citation_quote_search_gin"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["event", "article"], name="citation_unique_article"),
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="citation_span_not_empty"),

@@ -134,6 +134,8 @@ class EntityQuerySet(models.QuerySet):
             self.filter(mentions__article__in=articles)
             .exclude(pk=entity.pk)
             .annotate(shared_articles=Count("mentions__article", distinct=True))
+            # Narrow rows: the GROUP BY sorts every (entity, article) pair.
+            .only("entity_type", "kind", "name", "slug")
             .order_by("-shared_articles", "name")[:limit]
         )
 

@@ -302,3 +302,15 @@ def test_curated_corpus_searches(client, django_assert_max_num_queries):
     assert response.context["groups"][1]["count"] >= 3
     _, text = search(client, q="Zelenskiy")
     assert reverse("corpus:actor-detail", kwargs={"slug": "volodymyr-zelensky"}) in text
+
+
+def test_event_search_can_use_the_search_indexes():
+    """search_events filters on the very expressions timeline's GIN indexes are built on."""
+    EventFactory.create_batch(3)
+    sql, params = search_events(plan_search("missile").query).values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "event_search_gin" in plan and "citation_quote_search_gin" in plan

@@ -69,10 +69,10 @@ def test_filter_by_dates_and_entity(client, shelf):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"published_after": "2024-13-45"}, "Enter a valid date"),
+        ({"published_after": "2024-13-45"}, "(“2024-13-45”): Enter a valid date"),
         ({"published_before": "yesterday"}, "Enter a valid date"),
-        ({"entity": "no-such-entity"}, "Select a valid choice"),
-        ({"outlet": "no-such-outlet"}, "Select a valid choice"),
+        ({"entity": "no-such-entity"}, "(“no-such-entity”): No entity has this slug."),
+        ({"outlet": "no-such-outlet"}, "No outlet has this slug."),
         (
             {"published_after": "2024-11-20", "published_before": "2024-11-01"},
             "is after the",
