@@ -103,6 +103,12 @@ class UnknownNameAdmin(EntityAutocompleteMixin, admin.ModelAdmin):
             self._alias_url([obj.pk]),
         )
 
+    def get_list_display(self, request):
+        list_display = super().get_list_display(request)
+        if not self.has_change_permission(request):
+            return [name for name in list_display if name != "review_links"]
+        return list_display
+
     def has_add_permission(self, request):
         # Names come from detection; a curator who knows a name adds an alias instead.
         return False

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from corpus.models import Article, Entity
+from corpus.models import Article, Entity, UnknownName
 from tests.curation import PASSWORD, make_user, row_counts
 from tests.factories import ActorFactory, ArticleFactory, EventFactory, MentionFactory
 
@@ -96,6 +96,10 @@ def test_analyst_cannot_run_actions(client):
     assert row_counts() == before
     review = reverse("admin:corpus_unknownname_add_alias")
     assert client.get(review).status_code == 403
+    UnknownName.objects.create(name="Le Figaro", normalised="le figaro", pattern="multiword")
+    queue = client.get(reverse("admin:corpus_unknownname_changelist"))
+    assert queue.status_code == 200 and b"Le Figaro" in queue.content
+    assert b"create entity" not in queue.content
 
 
 def test_create_user_makes_a_staff_user_in_a_role(monkeypatch):
