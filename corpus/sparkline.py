@@ -24,49 +24,57 @@ class Bucket:
     label: str
 
 
-def _month(day: date) -> date:
-    return day.replace(day=1)
+UNITS = ("day", "month", "year")
+LABELS = {"day": "%d %b %Y", "month": "%b %Y", "year": "%Y"}
 
 
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+def _start(day: date, unit: str) -> date:
+    if unit == "year":
+        return date(day.year, 1, 1)
+    return day.replace(day=1) if unit == "month" else day
 
 
-def buckets(daily: Iterable[tuple[date, int]]) -> list[Bucket]:
-    """Daily counts regrouped by day, month or year, whichever fits in ``MAX_BARS`` bars.
+def _after(day: date, unit: str) -> date:
+    if unit == "year":
+        return date(day.year + 1, 1, 1)
+    if unit == "month":
+        return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return date.fromordinal(day.toordinal() + 1)
 
+
+def _periods(first: date, last: date, unit: str) -> list[date]:
+    periods, cursor = [], _start(first, unit)
+    while cursor <= last:
+        periods.append(cursor)
+        cursor = _after(cursor, unit)
+    return periods
+
+
+def buckets(rows: Iterable[tuple[date, str, int]]) -> list[Bucket]:
+    """Counts per ``(date, precision)`` regrouped by day, month or year.
+
+    The unit is the finest that fits in ``MAX_BARS`` bars and is no finer than the coarsest
+    date precision present: an article dated "Nov 2024" is never drawn on 1 November.
     Empty periods between the first and last are kept as zero-height bars: gaps are facts.
     """
-    counts = Counter()
-    for day, n in daily:
+    counts: Counter[date] = Counter()
+    coarsest = 0
+    for day, precision, n in rows:
         counts[day] += n
+        coarsest = max(coarsest, UNITS.index(precision) if precision in UNITS else 0)
     if not counts:
         return []
     first, last = min(counts), max(counts)
-    if (last - first).days < MAX_BARS:
-        grouped = counts
-        starts = [date.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1)]
-        label = "%d %b %Y"
-    else:
-        grouped = Counter()
-        for day, n in counts.items():
-            grouped[_month(day)] += n
-        starts = []
-        cursor = _month(first)
-        while cursor <= last:
-            starts.append(cursor)
-            cursor = _next_month(cursor)
-        label = "%b %Y"
-        if len(starts) > MAX_BARS:
-            years = Counter()
-            for day, n in counts.items():
-                years[date(day.year, 1, 1)] += n
-            grouped = years
-            starts = [date(y, 1, 1) for y in range(first.year, last.year + 1)]
-            label = "%Y"
+    for unit in UNITS[coarsest:]:
+        periods = _periods(first, last, unit)
+        if len(periods) <= MAX_BARS:
+            break
+    grouped: Counter[date] = Counter()
+    for day, n in counts.items():
+        grouped[_start(day, unit)] += n
     return [
-        Bucket(start, grouped.get(start, 0), start.strftime(label).removeprefix("0"))
-        for start in starts
+        Bucket(start, grouped[start], start.strftime(LABELS[unit]).removeprefix("0"))
+        for start in periods
     ]
 
 

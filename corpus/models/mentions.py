@@ -25,11 +25,11 @@ class MentionQuerySet(models.QuerySet):
         )
 
     def daily_counts(self):
-        """``(published_on, count)`` rows for these mentions, undated articles left out."""
+        """``(published_on, precision, count)`` rows for these mentions; undated left out."""
         return (
             self.filter(article__published_on__isnull=False)
             .order_by()
-            .values_list("article__published_on")
+            .values_list("article__published_on", "article__published_precision")
             .annotate(n=Count("pk"))
             .order_by("article__published_on")
         )
