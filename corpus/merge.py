@@ -50,8 +50,8 @@ class MergeResult:
     fields_filled: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        moved = ", ".join(f"{n} {what}" for what, n in sorted(self.moved.items()) if n)
-        collapsed = ", ".join(f"{n} {what}" for what, n in sorted(self.collapsed.items()) if n)
+        moved = ", ".join(_counted(n, what) for what, n in sorted(self.moved.items()) if n)
+        collapsed = ", ".join(_counted(n, what) for what, n in sorted(self.collapsed.items()) if n)
         parts = [f"Merged {', '.join(self.merged_names)} into {self.survivor.name}"]
         parts.append(f"moved {moved or 'nothing'}")
         if collapsed:
@@ -61,6 +61,15 @@ class MergeResult:
         if self.fields_filled:
             parts.append(f"filled in: {', '.join(self.fields_filled)}")
         return "; ".join(parts) + "."
+
+
+SINGULAR = {"aliases": "alias", "events placed": "event placed"}
+
+
+def _counted(count: int, plural: str) -> str:
+    """The result's counters are keyed by plural labels; one row reads "1 mention"."""
+    singular = SINGULAR.get(plural, plural.removesuffix("s"))
+    return f"{count} {singular if count == 1 else plural}"
 
 
 def check_mergeable(*, survivor: Entity, merged: list[Entity]) -> None:

@@ -28,6 +28,7 @@ from corpus.models import (
     UnknownNameOccurrence,
 )
 from corpus.names import Candidate, context, find_candidates, normalise
+from corpus.usage import counted
 
 
 @dataclass
@@ -221,8 +222,9 @@ def reextract_mentions(*, articles=None, user=None) -> ExtractResult:
 def extract_summary(result: ExtractResult) -> str:
     net = result.created - result.deleted
     return (
-        f"Re-extracted mentions in {result.articles} articles: {result.changed} changed, "
-        f"{result.created} mentions written, {result.deleted} removed (net {net:+d})."
+        f"Re-extracted mentions in {counted(result.articles, 'article')}: "
+        f"{result.changed} changed, {counted(result.created, 'mention')} written, "
+        f"{result.deleted} removed (net {net:+d})."
     )
 
 

@@ -51,19 +51,29 @@ class Usage:
         return [(self.LABELS[f.name], getattr(self, f.name)) for f in fields(self)]
 
     @property
-    def blocking(self) -> dict[str, int]:
-        """What a delete would orphan: these rows protect the entity."""
-        return {
-            label: getattr(self, name)
-            for name, label in [
-                ("mentions", "mentions"),
-                ("event_roles", "event roles"),
-                ("weapon_uses", "weapon uses in events"),
-                ("event_places", "events placed here"),
-                ("child_places", "places inside it"),
-            ]
-            if getattr(self, name)
-        }
+    def blocking(self) -> list[str]:
+        """What a delete would orphan, in words: these rows protect the entity."""
+        parts = []
+        if self.mentions:
+            parts.append(
+                f"{counted(self.mentions, 'mention')} in "
+                f"{counted(self.mention_articles, 'article')}"
+            )
+        for count, noun in [
+            (self.event_roles, "event role"),
+            (self.weapon_uses, "weapon use in an event|weapon uses in events"),
+            (self.event_places, "event placed here|events placed here"),
+            (self.child_places, "place inside it|places inside it"),
+        ]:
+            if count:
+                parts.append(counted(count, noun))
+        return parts
+
+
+def counted(count: int, noun: str) -> str:
+    """ "1 mention", "2 mentions"; "singular|plural" where an "s" will not do."""
+    singular, _, plural = noun.partition("|")
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
 def with_usage(queryset):
@@ -143,13 +153,7 @@ def blocking_descriptions(*, entities, examples: int = 3) -> dict[int, str]:
         return {}
     event_titles = _event_titles(list(blocked), examples)
     lines = {}
-    for pk, uses in blocked.items():
-        parts = []
-        for label, count in uses.items():
-            if label == "mentions":
-                parts.append(f"{count} mentions in {usage[pk].mention_articles} articles")
-            else:
-                parts.append(f"{count} {label}")
+    for pk, parts in blocked.items():
         titles = event_titles.get(pk, [])
         events = f" — events: {', '.join(titles)}" if titles else ""
         lines[pk] = f"{names[pk]}: used by {', '.join(parts)}{events}"

@@ -106,8 +106,8 @@ class EntityAdmin(PublicLinkMixin, admin.ModelAdmin):
                 request,
                 format_html(
                     "Nothing was deleted: these entities are still in use. Merge them into "
-                    "another entity or remove the uses first.<ul>{}</ul>",
-                    format_html_join("", "<li>{}</li>", ((line,) for line in blocked.values())),
+                    "another entity or remove the uses first.{}",
+                    format_html_join("", "<br>• {}", ((line,) for line in blocked.values())),
                 ),
                 messages.ERROR,
             )
@@ -135,8 +135,21 @@ class EntityAdmin(PublicLinkMixin, admin.ModelAdmin):
         return super().log_deletions(request, [typed(obj) for obj in queryset])
 
 
+class KindFilter(admin.SimpleListFilter):
+    """The kinds of the admin's own entity type, not every type's kinds."""
+
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return KINDS_BY_TYPE[model_admin.entity_type].choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 class TypedEntityAdmin(EntityAdmin):
-    list_filter = ["kind", "country"]
+    list_filter = [KindFilter, "country"]
 
 
 @admin.register(Entity)

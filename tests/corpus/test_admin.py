@@ -90,6 +90,21 @@ def test_entity_changelist_shows_counts_and_a_public_link(client, curator):
     assert 'class="field-alias_count">1<' in content
 
 
+def test_typed_changelist_filters_by_the_kinds_of_its_type(client, curator):
+    ActorFactory(name="Peskov", kind="person")
+    ActorFactory(name="Kremlin", kind="government")
+    response = client.get(reverse("admin:corpus_actor_changelist"), {"kind": "government"})
+    assert [a.name for a in response.context["cl"].result_list] == ["Kremlin"]
+    kind_filter = response.context["cl"].filter_specs[0]
+    assert [value for value, _ in kind_filter.lookup_choices] == [
+        "person",
+        "government",
+        "organisation",
+        "armed_force",
+        "media",
+    ]
+
+
 def test_article_change_form_keeps_provenance_read_only(client, curator):
     article = ArticleFactory()
     response = client.get(reverse("admin:corpus_article_change", args=[article.pk]))
@@ -200,7 +215,7 @@ def test_delete_page_refuses_an_entity_in_use_and_says_what_uses_it(client, cura
     url = reverse("admin:corpus_actor_delete", args=[actor.pk])
     page = client.get(url)
     content = page.content.decode()
-    assert "Dmitry Peskov: used by 1 mentions in 1 articles, 1 event roles" in content
+    assert "Dmitry Peskov: used by 1 mention in 1 article, 1 event role" in content
     assert "Peskov warns" in content
     client.post(url, {"post": "yes"})
     assert Entity.objects.filter(pk=actor.pk).exists()
@@ -216,7 +231,9 @@ def test_bulk_delete_refuses_entities_in_use_and_lists_them(client, curator):
         follow=True,
     )
     messages = [str(m) for m in response.context["messages"]]
-    assert any("Nothing was deleted" in m and "Used: used by 1 mentions" in m for m in messages)
+    assert any(
+        "Nothing was deleted" in m and "Used: used by 1 mention in 1 article" in m for m in messages
+    )
     assert row_counts() == before
 
 
@@ -318,7 +335,7 @@ def test_reextract_action_on_selected_articles_is_idempotent(client, curator):
     assert Mention.objects.filter(article=other).count() == 0
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [
-        "Re-extracted mentions in 1 articles: 1 changed, 2 mentions written, 0 removed (net +2)."
+        "Re-extracted mentions in 1 article: 1 changed, 2 mentions written, 0 removed (net +2)."
     ]
     assert LogEntry.objects.filter(object_id=str(article.pk), user=curator).exists()
     before = row_counts()
