@@ -12,6 +12,7 @@ requests, then ``--concurrency`` threads share ``--requests`` requests, stopping
 import argparse
 import http.client
 import json
+import math
 import statistics
 import sys
 import threading
@@ -39,8 +40,9 @@ def fetch(port: int, path: str, timeout: float = 30.0) -> tuple[float, int, int,
 def percentile(sorted_values: list[float], fraction: float) -> float:
     if not sorted_values:
         return float("nan")
-    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values) + 0.5) - 1))
-    return sorted_values[index]
+    # Nearest rank: the smallest value with at least ``fraction`` of the values at or below.
+    rank = math.ceil(fraction * len(sorted_values))
+    return sorted_values[min(len(sorted_values), max(1, rank)) - 1]
 
 
 def drive(port: int, path: str, *, concurrency: int, requests: int, seconds: float, warmup: int):
@@ -94,6 +96,7 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=200, help="per page, at most")
     parser.add_argument("--seconds", type=float, default=20.0, help="per page, at most")
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--serial-requests", type=int, default=30, help="then one at a time")
     parser.add_argument("--page", action="append", default=[], help="name=/path?query")
     args = parser.parse_args(argv)
     for spec in args.page:
@@ -108,6 +111,17 @@ def main(argv=None) -> int:
             seconds=args.seconds,
             warmup=args.warmup,
         )
+        # One client at a time: the page's own cost, without queueing behind other requests.
+        serial = drive(
+            args.port,
+            path,
+            concurrency=1,
+            requests=args.serial_requests,
+            seconds=args.seconds / 2,
+            warmup=0,
+        )
+        figures["serial_p50_ms"] = serial["p50_ms"]
+        figures["serial_p95_ms"] = serial["p95_ms"]
         sys.stdout.write(json.dumps({"page": name, **figures}) + "\n")
         sys.stdout.flush()
     return 0

@@ -1,5 +1,6 @@
 """The pages the benchmark measures, chosen from the loaded corpus, and their query counts."""
 
+import time
 from urllib.parse import urlencode
 
 from django.db import connection
@@ -52,11 +53,15 @@ def queries_per_page(pages: dict[str, str]) -> dict[str, dict]:
     figures = {}
     for name, path in pages.items():
         with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
             response = client.get(path)
             body = b"".join(response.streaming_content) if response.streaming else response.content
+            elapsed = time.perf_counter() - started
         figures[name] = {
             "status": response.status_code,
             "queries": len(captured),
             "bytes": len(body),
+            "ms": round(elapsed * 1000),
+            "sql_ms": round(sum(float(q["time"]) for q in captured.captured_queries) * 1000),
         }
     return figures
