@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -14,7 +15,7 @@ from corpus.admin.merging import merge_selected
 from corpus.choices import KINDS_BY_TYPE, EntityType
 from corpus.merge import PROXIES, typed
 from corpus.models import Actor, Alias, Entity, EntityRedirect, Place, WeaponSystem
-from corpus.usage import blocking_descriptions, with_usage
+from corpus.usage import blocking_descriptions, counted, entity_usage, with_usage
 
 # Autocomplete requests name the field they fill; these fields take one entity type only.
 TYPED_AUTOCOMPLETE_FIELDS = {
@@ -27,6 +28,36 @@ TYPED_AUTOCOMPLETE_FIELDS = {
 }
 
 
+class EntityForm(VersionedModelForm):
+    """Refuses a type change while events hold the entity in a typed role (as actor, weapon,
+    place) or places lie inside it: the event would end up with a place as its actor."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        new_type = cleaned_data.get("entity_type")
+        if self.instance.pk and new_type and new_type != self.instance.entity_type:
+            usage = entity_usage(entities=[self.instance])[self.instance.pk]
+            typed_uses = [
+                counted(count, noun)
+                for count, noun in [
+                    (usage.event_roles, "event role"),
+                    (usage.weapon_uses, "weapon use"),
+                    (usage.event_places, "event placed here|events placed here"),
+                    (usage.child_places, "place inside it|places inside it"),
+                    (usage.outlet, "outlet link"),
+                ]
+                if count
+            ]
+            if typed_uses:
+                raise ValidationError(
+                    {
+                        "entity_type": "The type cannot change while it has "
+                        f"{', '.join(typed_uses)}; remove those first."
+                    }
+                )
+        return cleaned_data
+
+
 class AliasInline(admin.TabularInline):
     model = Alias
     form = VersionedModelForm
@@ -35,7 +66,7 @@ class AliasInline(admin.TabularInline):
 
 
 class EntityAdmin(PublicLinkMixin, admin.ModelAdmin):
-    form = VersionedModelForm
+    form = EntityForm
     entity_type: str | None = None
     list_display = [
         "name",

@@ -307,6 +307,19 @@ def test_concurrent_alias_edits_in_the_inline_are_caught(client, curator):
     assert alias.name == "Zelenskiy"
 
 
+def test_entity_type_cannot_change_while_events_use_it_in_a_typed_role(client, curator):
+    actor = ActorFactory(name="Kursk")
+    EventActorFactory(actor=actor)
+    url = reverse("admin:corpus_entity_change", args=[actor.pk])
+    data = form_data(client.get(url))
+    response = client.post(url, {**data, "entity_type": "place", "kind": "region"})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["entity_type"]
+    assert "cannot change while it has 1 event role" in errors[0]
+    actor.refresh_from_db()
+    assert actor.entity_type == "actor"
+
+
 def test_history_shows_who_changed_an_entity(client, curator):
     actor = ActorFactory(name="Peskov")
     url = reverse("admin:corpus_actor_change", args=[actor.pk])
