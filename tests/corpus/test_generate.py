@@ -136,3 +136,29 @@ def test_command_writes_files_and_refuses_bad_sizes(tmp_path):
             str(tmp_path),
             verbosity=0,
         )
+
+
+@pytest.mark.django_db
+def test_command_with_load_puts_the_corpus_in_the_database():
+    call_command(
+        "generate_corpus",
+        "--articles",
+        "8",
+        "--mentions",
+        "50",
+        "--events",
+        "3",
+        "--actors",
+        "30",
+        "--weapons",
+        "5",
+        "--places",
+        "20",
+        "--outlets",
+        "3",
+        "--load",
+        verbosity=0,
+    )
+    assert Article.objects.count() == 8
+    assert Mention.objects.count() == 50
+    assert Event.objects.count() == 3
