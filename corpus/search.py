@@ -169,7 +169,8 @@ def alias_expansions(parsed: ParsedQuery) -> tuple[list[str], list[Entity]]:
             if not any(_spelling_matches(name, text) for name in names):
                 continue
             matched[pk] = entities[pk]
-            others = sorted(n for n in names if n.lower() != text.lower())
+            # A double quote inside a spelling would end the phrase it is quoted in.
+            others = sorted(n.replace('"', " ") for n in names if n.lower() != text.lower())
             if parsed.tokens[i].negated:
                 base.extend(Token(text=n, phrase=True, negated=True) for n in others)
             else:

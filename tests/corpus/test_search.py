@@ -100,6 +100,14 @@ def test_an_excluded_alias_excludes_every_spelling(atacms):
     assert texts == ['Kursk -ATACMS -"Army Tactical Missile System"']
 
 
+def test_a_spelling_with_a_double_quote_cannot_break_the_phrase():
+    weapon = WeaponFactory(name="Storm Shadow")
+    AliasFactory(entity=weapon, name='The "Storm" missile')
+    texts, _ = alias_expansions(parse_query("Storm Shadow"))
+    assert texts == ["Storm Shadow", '"The  Storm  missile"']
+    assert list(search_articles(plan_search("Storm Shadow").query)) == []
+
+
 def test_short_capital_aliases_only_match_their_case():
     us = ActorFactory(name="United States", kind="government")
     AliasFactory(entity=us, name="US")
