@@ -94,12 +94,14 @@ class EventQuerySet(models.QuerySet):
         )
 
     def with_citations(self):
+        # Pages and exports show a cited article's title, date and outlet: its texts (~9 kB a
+        # citation) stay in the database.
         return self.prefetch_related(
             models.Prefetch(
                 "citations",
-                queryset=Citation.objects.select_related("article__outlet").order_by(
-                    "article__published_on", "article__title"
-                ),
+                queryset=Citation.objects.select_related("article__outlet")
+                .defer("article__body", "article__raw_text", "article__search_vector")
+                .order_by("article__published_on", "article__title"),
             )
         )
 
