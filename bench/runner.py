@@ -221,6 +221,9 @@ class Bench:
                 str(cfg.workers),
                 "--log-level",
                 "warning",
+                # A slow page must be measured, not killed at gunicorn's default 30 s.
+                "--timeout",
+                "120",
             ],
             cwd=children.ROOT,
             env=env,
