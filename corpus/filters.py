@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 
-from corpus.choices import KINDS_BY_TYPE
+from corpus.choices import KINDS_BY_TYPE, EntityType
 from corpus.countries import country_name
 from corpus.models import Article, Entity, Outlet
 
@@ -35,6 +35,9 @@ class EntityFilterSet(django_filters.FilterSet):
     def __init__(self, *args, entity_type: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["kind"].extra["choices"] = KINDS_BY_TYPE[entity_type].choices
+        if entity_type == EntityType.WEAPON:
+            self.filters["kind"].label, self.filters["country"].label = "Category", "Origin"
+            self.filters["kind"].extra["empty_label"] = "Any category"
         # Only the countries that entities of this type have: a list of 250 is no help.
         codes = (
             Entity.objects.filter(entity_type=entity_type)

@@ -67,6 +67,7 @@ def test_weapon_and_place_lists_show_range_and_parent(client):
     EventFactory(place=kursk)
     text = client.get(reverse("corpus:weapon-list")).content.decode()
     assert "Storm Shadow" in text and "250 km" in text and "Cruise missile" in text
+    assert ">Category</th>" in text and ">Origin</th>" in text and "Any category" in text
     response = client.get(reverse("corpus:place-list"))
     row = next(e for e in response.context["entities"] if e.pk == kursk.pk)
     assert row.event_count == 1
