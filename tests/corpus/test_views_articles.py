@@ -230,3 +230,11 @@ def test_curated_corpus_article_pages(client, django_assert_max_num_queries):
             response = client.get(article.get_absolute_url())
         text = response.content.decode()
         assert text.count('class="mention"') >= article.mentions.count() // 2
+
+
+@pytest.mark.parametrize("field", ["entity", "outlet", "published_after"])
+def test_nul_bytes_in_filters_are_a_form_error(client, shelf, field):
+    response = client.get(ARTICLES, {field: "a\x00b"})
+    assert response.status_code == 200
+    assert "Some filter values could not be used" in response.content.decode()
+    assert titles(response) == []

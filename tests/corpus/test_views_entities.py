@@ -288,3 +288,11 @@ def test_curated_corpus_entity_pages(client, django_assert_max_num_queries):
     for name in ("actor", "weapon", "place"):
         with django_assert_max_num_queries(3):
             assert client.get(reverse(f"corpus:{name}-list")).status_code == 200
+
+
+@pytest.mark.parametrize("params", [{"q": "Zel\x00"}, {"q": "x" * 300}, {"kind": "\x00"}])
+def test_odd_name_search_input_is_a_form_error(client, zelensky, params):
+    response = client.get(ACTORS, params)
+    assert response.status_code == 200
+    assert "Some filter values could not be used" in response.content.decode()
+    assert list(response.context["entities"]) == []
