@@ -22,7 +22,7 @@ import json
 import random
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,7 +30,6 @@ from django.utils.text import slugify
 
 from corpus import generate_entities as ents
 from corpus import generate_text as text
-from corpus import generate_vocab as vocab
 
 START = date(2022, 1, 1)
 SPAN_DAYS = 5 * 365
@@ -289,10 +288,3 @@ def generate_corpus(
 
 def checksum(raw_text: str) -> str:
     return hashlib.sha256(raw_text.encode()).hexdigest()
-
-
-def size_as_dict(size: CorpusSize) -> dict[str, int]:
-    return asdict(size)
-
-
-__all__ = ["CorpusSize", "GenerateResult", "generate_corpus", "vocab"]
