@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 WIDTH, HEIGHT = 240, 40
+MAX_BAR_STEP = 14
 MAX_BARS = 60
 
 
@@ -83,7 +84,9 @@ def sparkline_svg(bars: list[Bucket], *, title: str, chart_id: str) -> SafeStrin
     if not bars:
         return ""
     peak = max(bar.count for bar in bars) or 1
-    step = WIDTH / len(bars)
+    # Few bars stay slim: two fat blocks read as a different kind of chart.
+    step = min(WIDTH / len(bars), MAX_BAR_STEP)
+    width = round(step * len(bars))
     gap = 1 if step > 3 else 0
     rects = []
     for index, bar in enumerate(bars):
@@ -109,7 +112,7 @@ def sparkline_svg(bars: list[Bucket], *, title: str, chart_id: str) -> SafeStrin
         '<line class="spark-axis" x1="0" y1="{2}" x2="{1}" y2="{2}" stroke="currentColor" />'
         "{5}</svg>",
         chart_id,
-        WIDTH,
+        width,
         HEIGHT,
         title,
         describe(bars),
