@@ -1,7 +1,11 @@
 """The synthetic corpus: reproducible, loadable by loaddata, and its offsets are true."""
 
 import json
+import os
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +14,7 @@ from corpus.generate import CorpusSize, generate_corpus
 from corpus.models import Alias, Article, Entity, Mention
 from timeline.models import Citation, Event
 
+ROOT = Path(__file__).resolve().parents[2]
 SMALL = CorpusSize(
     articles=60, mentions=600, events=40, actors=80, weapons=20, places=40, outlets=6
 )
@@ -162,3 +167,21 @@ def test_command_with_load_puts_the_corpus_in_the_database():
     assert Article.objects.count() == 8
     assert Mention.objects.count() == 50
     assert Event.objects.count() == 3
+
+
+def test_same_seed_gives_the_same_bytes_in_another_process(tmp_path, corpus):
+    """No set or hash ordering leaks into the output: another hash seed, the same files."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(PYTHONHASHSEED="12345", DJANGO_DEBUG="1")
+    sizes = [f"--{name}={value}" for name, value in vars(SMALL).items()]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "generate_corpus", *sizes, "--seed=7", f"--out={tmp_path}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    for ours in corpus.files:
+        assert (tmp_path / ours.name).read_bytes() == ours.read_bytes(), ours.name
