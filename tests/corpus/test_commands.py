@@ -52,6 +52,21 @@ def test_ingest_prints_a_summary(sources):
     assert f"unchanged: {F003} (near-duplicate of {F004})" in out
 
 
+def test_ingest_puts_names_no_alias_knows_in_the_review_queue(sources):
+    from corpus.models import UnknownName
+
+    make_outlets()
+    out, _ = run("ingest", str(sources))
+    assert "Review queue: " in out
+    # No entities exist yet, so the people the articles name are all unknown.
+    assert UnknownName.objects.filter(name__contains="Peskov").exists()
+    queued = UnknownName.objects.count()
+
+    out, _ = run("ingest", str(sources))  # unchanged files: nothing to review again
+    assert "Review queue" not in out
+    assert UnknownName.objects.count() == queued
+
+
 def test_ingest_reports_each_failure_and_exits_non_zero(tmp_path, sources):
     (tmp_path / "empty.txt").write_bytes(b"")
     with pytest.raises(CommandError, match=r"1 file\(s\) failed"):

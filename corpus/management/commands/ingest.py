@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from corpus.ingest import IngestContext, IngestReport, Status, ingest_paths
 from corpus.manifest import ManifestError
+from corpus.models import Article
+from corpus.review import detect_unknown_names
 
 # Below this many files a run is quick enough that a progress bar is only noise.
 PROGRESS_MIN_FILES = 20
@@ -50,8 +52,22 @@ class Command(BaseCommand):
             progress=self._progress if verbosity >= 1 else None,
         )
         self._write_report(report, verbosity)
+        self._queue_unknown_names(report, verbosity)
         if report.failed:
             raise CommandError(f"{len(report.failed)} file(s) failed; see the errors above.")
+
+    def _queue_unknown_names(self, report: IngestReport, verbosity: int) -> None:
+        """Put names no alias knows in the curators' review queue (admin: Unknown names)."""
+        changed = [
+            result.source_file
+            for result in report.results
+            if result.status in (Status.NEW, Status.UPDATED)
+        ]
+        if report.dry_run or not changed:
+            return
+        review = detect_unknown_names(articles=Article.objects.filter(source_file__in=changed))
+        if verbosity >= 1:
+            self.stdout.write(f"Review queue: {review.summary()}")
 
     def _progress(self, done: int, total: int) -> None:
         # On stderr, so the summary on stdout stays clean for scripts.
