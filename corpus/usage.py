@@ -9,7 +9,7 @@ from corpus.models import Alias, Entity, EntityRedirect, Mention
 from timeline.models import Citation, Event, EventActor, EventWeapon
 
 
-def _count(model, field: str):
+def related_count(model, field: str):
     """A correlated COUNT(*) subquery: one query for any number of entities."""
     counts = (
         model.objects.filter(**{field: OuterRef("pk")})
@@ -79,13 +79,13 @@ def counted(count: int, noun: str) -> str:
 def with_usage(queryset):
     """Annotate entities with usage counts, one subquery per relation (no row fan-out)."""
     return queryset.annotate(
-        usage_aliases=_count(Alias, "entity"),
-        usage_mentions=_count(Mention, "entity"),
-        usage_event_roles=_count(EventActor, "actor"),
-        usage_weapon_uses=_count(EventWeapon, "weapon"),
-        usage_event_places=_count(Event, "place"),
-        usage_child_places=_count(Entity, "parent"),
-        usage_redirects=_count(EntityRedirect, "entity"),
+        usage_aliases=related_count(Alias, "entity"),
+        usage_mentions=related_count(Mention, "entity"),
+        usage_event_roles=related_count(EventActor, "actor"),
+        usage_weapon_uses=related_count(EventWeapon, "weapon"),
+        usage_event_places=related_count(Event, "place"),
+        usage_child_places=related_count(Entity, "parent"),
+        usage_redirects=related_count(EntityRedirect, "entity"),
     )
 
 

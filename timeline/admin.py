@@ -2,10 +2,9 @@
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 
 from corpus.admin.base import PublicLinkMixin, VersionedModelForm
+from corpus.usage import related_count
 from timeline.models import Citation, Event, EventActor, EventWeapon
 
 
@@ -37,17 +36,6 @@ class CitationForm(VersionedModelForm):
         cleaned_data["start"], cleaned_data["end"] = start, start + len(quote)
         self.instance.start, self.instance.end = cleaned_data["start"], cleaned_data["end"]
         return cleaned_data
-
-
-def _count(model, field: str):
-    counts = (
-        model.objects.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
 class EventActorInline(admin.TabularInline):
@@ -88,7 +76,10 @@ class EventAdmin(PublicLinkMixin, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(n_actors=_count(EventActor, "event"), n_citations=_count(Citation, "event"))
+            .annotate(
+                n_actors=related_count(EventActor, "event"),
+                n_citations=related_count(Citation, "event"),
+            )
         )
 
     @admin.display(description="actors", ordering="n_actors")

@@ -2,8 +2,6 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.urls import path
 from django.views.decorators.http import require_POST
@@ -12,17 +10,7 @@ from corpus.admin.autocomplete import EntityAutocompleteMixin
 from corpus.admin.base import PublicLinkMixin, VersionedModelForm
 from corpus.models import Article, Mention, Outlet
 from corpus.review import extract_summary, reextract_mentions
-
-
-def _count(model, field: str):
-    counts = (
-        model.objects.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+from corpus.usage import related_count
 
 
 @admin.register(Outlet)
@@ -37,7 +25,7 @@ class OutletAdmin(PublicLinkMixin, admin.ModelAdmin):
     list_select_related = ["entity"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=_count(Article, "outlet"))
+        return super().get_queryset(request).annotate(n_articles=related_count(Article, "outlet"))
 
     @admin.display(description="articles", ordering="n_articles")
     def article_count(self, obj):
@@ -116,7 +104,7 @@ class ArticleAdmin(ReextractMixin, PublicLinkMixin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .defer("raw_text", "body", "search_vector")
-            .annotate(n_mentions=_count(Mention, "article"))
+            .annotate(n_mentions=related_count(Mention, "article"))
         )
 
     @admin.display(description="mentions", ordering="n_mentions")

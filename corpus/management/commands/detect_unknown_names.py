@@ -1,8 +1,9 @@
 """List names in article bodies that no alias knows, for the admin review queue."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from corpus.models import Article, UnknownName
+from corpus.management.article_selection import add_article_option, selected_articles
+from corpus.models import UnknownName
 from corpus.review import detect_unknown_names
 
 
@@ -13,21 +14,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--article",
-            action="append",
-            dest="slugs",
-            metavar="SLUG",
-            help="Only this article (by slug); repeat for several.",
-        )
+        add_article_option(parser)
 
     def handle(self, *args, slugs, verbosity, **options):
-        articles = None
-        if slugs:
-            articles = Article.objects.filter(slug__in=slugs).order_by("pk").only("pk", "body")
-            unknown = sorted(set(slugs) - set(articles.values_list("slug", flat=True)))
-            if unknown:
-                raise CommandError(f"No article with slug: {', '.join(unknown)}")
+        articles = selected_articles(slugs)
         result = detect_unknown_names(articles=articles)
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(result.summary()))
