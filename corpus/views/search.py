@@ -4,7 +4,14 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.views.generic import TemplateView
 
-from corpus.search import plan_search, search_articles, search_entities, search_events
+from corpus import search
+from corpus.search import (
+    capped_count,
+    plan_search,
+    search_articles,
+    search_entities,
+    search_events,
+)
 from corpus.snippets import headline_html
 
 GROUPS = {
@@ -38,22 +45,31 @@ class SearchView(TemplateView):
             ]
         if not plan.searchable:
             return context
-        querysets = {
-            "entity": search_entities(plan),
-            "article": search_articles(plan.query),
-            "event": search_events(plan.query),
+        # Built only for the types shown: search_articles runs its candidate query at once.
+        searches = {
+            "entity": lambda: search_entities(plan),
+            "article": lambda: search_articles(plan.query),
+            "event": lambda: search_events(plan.query),
         }
         if context["only"]:
             kind = context["only"]
-            page = self.paginate(querysets[kind])
-            context["groups"] = [self.group(kind, list(page.object_list), page.paginator.count)]
+            page = self.paginate(searches[kind]())
+            # The article paginator counts at most ARTICLE_CANDIDATES; shown capped like the rest.
+            found = page.paginator.count
+            total = (min(found, search.COUNT_CAP), found > search.COUNT_CAP)
+            context["groups"] = [self.group(kind, list(page.object_list), *total)]
             context["page_obj"] = page
         else:
-            for kind, queryset in querysets.items():
+            for kind, build in searches.items():
+                queryset = build()
                 shown = list(queryset[: GROUPS[kind][1]])
-                total = len(shown) if len(shown) < GROUPS[kind][1] else queryset.count()
-                context["groups"].append(self.group(kind, shown, total))
+                if len(shown) < GROUPS[kind][1]:
+                    total = (len(shown), False)
+                else:
+                    total = capped_count(queryset)
+                context["groups"].append(self.group(kind, shown, *total))
         context["total"] = sum(group["count"] for group in context["groups"])
+        context["total_capped"] = any(group["capped"] for group in context["groups"])
         return context
 
     def paginate(self, queryset):
@@ -64,7 +80,7 @@ class SearchView(TemplateView):
             raise Http404("No such page of results.") from error
 
     @staticmethod
-    def group(kind: str, results: list, count: int) -> dict:
+    def group(kind: str, results: list, count: int, capped: bool = False) -> dict:
         for result in results:
             headline = getattr(result, "headline", None)
             result.snippet = headline_html(headline) if headline else ""
@@ -73,5 +89,6 @@ class SearchView(TemplateView):
             "label": GROUPS[kind][0],
             "results": results,
             "count": count,
-            "more": count > len(results),
+            "capped": capped,
+            "more": capped or count > len(results),
         }

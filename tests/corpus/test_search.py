@@ -7,8 +7,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from corpus import search as search_module
 from corpus.choices import EntityType, WeaponCategory
 from corpus.models import Alias, Entity
 from corpus.search import (
@@ -334,3 +336,68 @@ def test_event_search_can_use_the_search_indexes():
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "event_search_gin" in plan and "citation_quote_search_gin" in plan
+
+
+# --- bounded counts and ranking for common terms ---------------------------------------
+
+
+def test_a_common_term_counts_at_most_the_cap_and_says_more_than(client, monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_CAP", 3)
+    for i in range(12):
+        ArticleFactory(title=f"Kursk report {i}", body="Kursk.")
+    with CaptureQueriesContext(connection) as queries:
+        response, text = search(client, q="Kursk")
+    groups = {g["kind"]: g for g in response.context["groups"]}
+    assert groups["article"]["count"] == 3 and groups["article"]["capped"]
+    assert "(more than 3)" in text and "More than 3 articles" in text
+    assert "More than 3 results" in text
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert counts and all("LIMIT 4" in sql for sql in counts)
+
+
+def test_a_count_under_the_cap_is_exact(client, monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_CAP", 20)
+    for i in range(12):
+        ArticleFactory(title=f"Kursk report {i}", body="Kursk.")
+    response, text = search(client, q="Kursk")
+    assert response.context["groups"][1]["count"] == 12
+    assert "All 12 articles" in text and "more than" not in text.lower()
+
+
+def test_one_type_pages_show_the_capped_count(client, monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_CAP", 3)
+    for i in range(5):
+        ArticleFactory(title=f"Kursk report {i}", body="Kursk.")
+    response, text = search(client, q="Kursk", type="article")
+    assert len(response.context["groups"][0]["results"]) == 5
+    assert "More than 3 results" in text
+
+
+def test_only_the_newest_candidates_are_ranked(monkeypatch):
+    monkeypatch.setattr(search_module, "ARTICLE_CANDIDATES", 2)
+    best = ArticleFactory(title="Kursk", body="Kursk Kursk.", published_on=date(2020, 1, 1))
+    newer = [
+        ArticleFactory(title=f"Report {d}", body="Kursk.", published_on=date(2024, 1, d))
+        for d in (1, 2)
+    ]
+    found = list(search_articles(plan_search("Kursk").query))
+    assert best not in found and set(found) == set(newer)
+
+
+def test_a_rare_term_is_still_ranked_best_first(monkeypatch):
+    monkeypatch.setattr(search_module, "ARTICLE_CANDIDATES", 3)
+    best = ArticleFactory(
+        title="Hydroacoustic", body="Hydroacoustic.", published_on=date(2020, 1, 1)
+    )
+    ArticleFactory(title="Report 1", body="Hydroacoustic.", published_on=date(2024, 1, 1))
+    ArticleFactory(title="Report 2", body="Hydroacoustic.", published_on=date(2024, 1, 2))
+    # Fewer matches than candidates: all are ranked, and the title match beats newer ones.
+    found = list(search_articles(plan_search("hydroacoustic").query))
+    assert found[0] == best and len(found) == 3
+
+
+def test_event_ranking_is_bounded_to_the_newest_candidates(monkeypatch):
+    monkeypatch.setattr(search_module, "EVENT_CANDIDATES", 1)
+    EventFactory(title="Kursk strike", date=date(2020, 1, 1))
+    newest = EventFactory(title="Report", summary="Kursk.", date=date(2024, 1, 1))
+    assert list(search_events(plan_search("Kursk").query)) == [newest]
