@@ -4,7 +4,9 @@
 ``SITREP_CACHE_SECONDS`` for the same key parts (e.g. the view name and its sorted filter
 parameters) across every app server sharing the Redis cache (``REDIS_URL``). Loaders bump a
 corpus version (``bump_corpus_version()``) so a new load is never hidden by old counts;
-curators' single edits show up within ``SITREP_CACHE_SECONDS``.
+``corpus_changed()`` is the same for single edits: the models whose rows feed cached
+aggregates call it on save and delete (``connect_invalidation``), and write functions that
+bypass signals (``bulk_create``, ``update()``, raw SQL) call it when they finish.
 """
 
 import hashlib
@@ -13,6 +15,8 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "sitrep:corpus-version"
 
@@ -31,6 +35,29 @@ def bump_corpus_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value invalidates old keys
         cache.set(VERSION_KEY, corpus_version() + 1, timeout=None)
+
+
+def corpus_changed(*, using: str | None = None, **signal_kwargs) -> None:
+    """Invalidate every cached aggregate now, and again when the transaction commits.
+
+    The first bump keeps this transaction's own later reads fresh; the second drops anything
+    another request cached from the pre-commit snapshot under the first bump's version.
+    """
+    bump_corpus_version()
+    transaction.on_commit(bump_corpus_version, using=using)
+
+
+def connect_invalidation(*models) -> None:
+    """Bump the corpus version whenever a row of one of ``models`` is saved or deleted.
+
+    Not for bulk tables such as mentions: a delete receiver makes Django fetch every row it
+    deletes instead of one fast DELETE; their write functions call ``corpus_changed`` once.
+    """
+    for model in models:
+        uid = f"sitrep-cache-{model._meta.label_lower}"
+        post_save.connect(corpus_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(corpus_changed, sender=model, dispatch_uid=uid)
+        m2m_changed.connect(corpus_changed, sender=model, dispatch_uid=uid)
 
 
 def cache_key(key_parts: Iterable) -> str:

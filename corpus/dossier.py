@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 
+from config.cache import cached_facets
 from corpus.models import Article, Entity, Mention
 from corpus.snippets import keyword_in_context
 from corpus.sparkline import Bucket, buckets, describe, sparkline_svg
@@ -116,14 +117,27 @@ def mention_activity(entity: Entity) -> Activity:
     )
 
 
+def companions_and_activity(entity: Entity) -> tuple[list[Entity], Activity]:
+    """Co-mentioned entities and activity by day, the page's two costliest sections.
+
+    Both are linear in the entity's mentions (most of the most named actor's page time), so
+    they are cached per entity until the corpus changes (``config.cache``).
+    """
+    return cached_facets(
+        ["entity-dossier", entity.pk],
+        lambda: (list(Entity.objects.co_mentioned_with(entity)), mention_activity(entity)),
+    )
+
+
 def entity_dossier(entity: Entity) -> dict:
-    """Context for the entity page; each value is one query."""
+    """Context for the entity page; each value is one query, two of them cached."""
+    co_mentions, activity = companions_and_activity(entity)
     return {
         "events": list(events_involving(entity)),
         "event_limit": EVENT_LIMIT,
         "statements": statements_by(entity),
         "articles": articles_mentioning(entity),
         "article_count": Article.objects.mentioning(entity).fold_duplicates().count(),
-        "co_mentions": Entity.objects.co_mentioned_with(entity),
-        "activity": mention_activity(entity),
+        "co_mentions": co_mentions,
+        "activity": activity,
     }

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import ahocorasick
 from django.db import connection, transaction
 
+from config.cache import corpus_changed
 from corpus.models import Alias, Article, Entity, Mention
 
 
@@ -180,4 +181,6 @@ def extract_mentions(
             result.changed += 1
             result.deleted += Mention.objects.filter(article=article).delete()[0]
             result.created += insert_mentions(article.pk, found)
+        if result.changed:
+            corpus_changed()  # mentions are written with raw SQL, without signals
     return result

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.text import slugify
 
+from config.cache import corpus_changed
 from corpus.choices import DatePrecision
 from corpus.decode import DEFAULT_MAX_BYTES, SourceError, read_source
 from corpus.dedupe import DuplicateIndex, link_near_duplicates, release_from_group, shingles
@@ -160,6 +161,8 @@ def ingest_paths(
         _refresh_duplicate_links(report.results)
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run:
+        corpus_changed()  # mentions and duplicate links are written without signals
     return report
 
 

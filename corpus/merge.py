@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.db import transaction
 
+from config.cache import corpus_changed
 from corpus.choices import EntityType
 from corpus.models import (
     Actor,
@@ -114,6 +115,7 @@ def merge_entities(*, survivor: Entity, merged: list[Entity], user=None) -> Merg
         if user is not None:
             _log(user=user, survivor=survivor, merged=merged, result=result)
         Entity.objects.filter(pk__in=[entity.pk for entity in merged]).delete()
+        corpus_changed()  # the moves are update() calls, which send no signals
     return result
 
 

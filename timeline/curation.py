@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from config.cache import corpus_changed
 from corpus.choices import DatePrecision, EntityType
 from corpus.models import Article, Entity
 from timeline.choices import ActorRole, EventStatus, EventType
@@ -223,6 +224,7 @@ def load_curated_events(*, spec_path: Path, prune: bool = False) -> CurationResu
         if prune:
             _, deleted = Event.objects.exclude(slug__in=seen).delete()
             counts["pruned"] = deleted.get(Event._meta.label, 0)
+        corpus_changed()  # actors, weapons and citations are added with bulk_create
     return CurationResult(**counts)
 
 

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from config.cache import cached_facets
 from timeline import exports
 from timeline.facets import compute_facets
 from timeline.filters import EventFilter
@@ -74,14 +75,31 @@ class TimelineView(FilterView):
             response_kwargs["status"] = 404
         return super().render_to_response(context, **response_kwargs)
 
+    def filter_state(self) -> list:
+        """The GET parameters that change the result, in a canonical order."""
+        return sorted(
+            (key, sorted(values))
+            for key, values in self.request.GET.lists()
+            if key not in ("page", "format")
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
         valid = not filterset.is_bound or filterset.is_valid()
+        # The seven aggregate queries depend only on the filter state and the corpus, so they
+        # are shared between requests (and pages of one result) until the corpus changes.
+        facets, histogram = cached_facets(
+            ["timeline", self.filter_state()],
+            lambda: (
+                compute_facets(filterset),
+                build_histogram(filterset.qs) if valid else None,
+            ),
+        )
         context.update(
             groups=group_by_period(context["object_list"]),
-            facets=compute_facets(filterset),
-            histogram=build_histogram(filterset.qs) if valid else None,
+            facets=facets,
+            histogram=histogram,
             filters_valid=valid,
             page_error=self.page_error,
             has_filters=any(

@@ -11,7 +11,14 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from config.cache import VERSION_KEY, bump_corpus_version, cache_key, cached_facets
+from config.cache import (
+    VERSION_KEY,
+    bump_corpus_version,
+    cache_key,
+    cached_facets,
+    corpus_changed,
+    corpus_version,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,6 +64,17 @@ def test_cached_facets_compute_once_per_key_until_the_corpus_changes():
     bump_corpus_version()
     cached_facets(["timeline", {"type": "strike"}], compute)
     assert len(calls) == 3
+
+
+def test_corpus_changed_bumps_now_and_again_when_the_transaction_commits(
+    db, django_capture_on_commit_callbacks
+):
+    """The second bump drops what a request cached from the pre-commit snapshot meanwhile."""
+    start = corpus_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        corpus_changed()
+        assert corpus_version() == start + 1
+    assert corpus_version() == start + 2
 
 
 def _redis_cache_settings():

@@ -1,0 +1,82 @@
+"""The timeline's facet counts and histogram come from the cache until the corpus changes."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from config.cache import corpus_version
+from corpus.merge import merge_entities
+from tests.factories import ActorFactory, EventActorFactory
+from timeline.choices import EventType
+
+TIMELINE = reverse("timeline:timeline")
+
+
+def get(client, query=None):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(TIMELINE, query or {})
+    assert response.status_code == 200
+    return response, len(captured.captured_queries)
+
+
+def counts(response, facet_name) -> dict[str, int]:
+    facet = next(f for f in response.context["facets"] if f.name == facet_name)
+    return {option.value: option.count for option in facet.options}
+
+
+def test_second_request_reads_facets_and_histogram_from_the_cache(client, scenario):
+    first, cold = get(client, {"type": "decision"})
+    second, warm = get(client, {"type": "decision"})
+    assert warm <= cold - 7  # six facet GROUP BYs and the histogram
+    assert second.context["facets"] == first.context["facets"]
+    assert second.context["histogram"] == first.context["histogram"]
+
+
+def test_filter_order_and_page_number_share_one_cache_entry(client, scenario):
+    _, cold = get(client, {"actor": "joe-biden", "type": "decision"})
+    _, warm = get(client, {"type": "decision", "actor": "joe-biden", "page": "1"})
+    assert warm <= cold - 7
+
+
+def test_other_filters_are_not_served_from_another_filters_entry(client, scenario):
+    decisions, _ = get(client, {"type": "decision"})
+    strikes, _ = get(client, {"type": "strike"})
+    assert strikes.context["histogram"] != decisions.context["histogram"]
+
+
+def test_warm_timeline_with_two_filters_makes_at_most_12_queries(
+    client, scenario, django_assert_max_num_queries
+):
+    query = {"actor": "joe-biden", "date_from": "2024-01-01", "date_to": "2024-12-31"}
+    get(client, query)
+    with django_assert_max_num_queries(12):
+        response = client.get(TIMELINE, query)
+    assert response.status_code == 200
+    assert response.context["object_list"]
+
+
+def test_saving_an_event_shows_fresh_counts_on_the_next_request(client, scenario):
+    before, _ = get(client)
+    version = corpus_version()
+    scenario.warning.event_type = EventType.DECISION
+    scenario.warning.save()
+    assert corpus_version() > version
+    after, _ = get(client)
+    assert counts(after, "type")["decision"] == counts(before, "type")["decision"] + 1
+
+
+def test_adding_and_removing_an_actor_shows_fresh_counts(client, scenario):
+    get(client)
+    newcomer = ActorFactory(name="Olaf Scholz", slug="olaf-scholz")
+    link = EventActorFactory(event=scenario.warning, actor=newcomer)
+    assert counts(get(client)[0], "actor")["olaf-scholz"] == 1
+    link.delete()
+    assert "olaf-scholz" not in counts(get(client)[0], "actor")
+
+
+def test_a_merge_shows_fresh_counts(client, scenario):
+    double = ActorFactory(name="J. Biden", slug="j-biden")
+    EventActorFactory(event=scenario.sanctions, actor=double)
+    assert "j-biden" in counts(get(client)[0], "actor")
+    merge_entities(survivor=scenario.biden, merged=[double])
+    assert "j-biden" not in counts(get(client)[0], "actor")
