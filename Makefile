@@ -45,7 +45,11 @@ run: load-fixtures static
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 serve: load-fixtures static
-	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) $(SERVE_WORKERS) --access-logfile -
+
+# Cached counts are invalidated through the cache itself: without a shared Redis, several
+# processes would each keep their own stale copy, so one process serves with threads.
+SERVE_WORKERS = $(if $(REDIS_URL),--workers 3,--workers 1 --threads 4)
 
 # Tests run with debug off, as production does, and a throwaway secret key.
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=sitrep-test-only-key
