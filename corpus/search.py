@@ -21,10 +21,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     F,
-    OuterRef,
     Q,
-    StringAgg,
-    Subquery,
     TextField,
     Value,
     When,
@@ -277,15 +274,8 @@ def search_events(query: SearchQuery):
     and quotes are matched in their own table, so no per-event aggregate is built for the
     filter; the quotes are gathered only for the snippet of the rows shown.
     """
-    from timeline.models import Citation, Event
+    from timeline.models import Citation, Event, cited_quotes
 
-    quotes = (
-        Citation.objects.filter(event=OuterRef("pk"))
-        .order_by()
-        .values("event")
-        .annotate(text=StringAgg("quote", delimiter=Value(" … ")))
-        .values("text")
-    )
     quoted = (
         Citation.objects.alias(vector=SearchVector("quote", config=CONFIG))
         .filter(vector=query)
@@ -298,7 +288,7 @@ def search_events(query: SearchQuery):
     document = Concat(
         "summary",
         Value(" "),
-        Coalesce(Subquery(quotes), Value(""), output_field=TextField()),
+        Coalesce(cited_quotes(" … "), Value(""), output_field=TextField()),
         output_field=TextField(),
     )
     # A UNION rather than "vector matches OR pk IN (quotes)": each branch can use its GIN

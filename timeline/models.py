@@ -10,6 +10,18 @@ from corpus.choices import DatePrecision, EntityType
 from timeline.choices import ActorRole, EventStatus, EventType
 
 
+def cited_quotes(delimiter: str) -> Subquery:
+    """An event's supporting quotes joined into one text, as a correlated subquery."""
+    quotes = (
+        Citation.objects.filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(text=StringAgg("quote", delimiter=Value(delimiter)))
+        .values("text")
+    )
+    return Subquery(quotes, output_field=models.TextField())
+
+
 class EventQuerySet(models.QuerySet):
     def in_period(self, start=None, end=None):
         """Events whose period overlaps [start, end]; either bound may be omitted.
@@ -68,16 +80,7 @@ class EventQuerySet(models.QuerySet):
         One document per event, so "-word" excludes an event whose quotes say it even when
         its title does not.
         """
-        quotes = (
-            Citation.objects.filter(event=OuterRef("pk"))
-            .order_by()
-            .values("event")
-            .annotate(text=StringAgg("quote", delimiter=Value(" ")))
-            .values("text")
-        )
-        document = SearchVector(
-            "title", "summary", Subquery(quotes, output_field=models.TextField()), config="english"
-        )
+        document = SearchVector("title", "summary", cited_quotes(" "), config="english")
         query = SearchQuery(text, config="english", search_type="websearch")
         return self.annotate(text_document=document).filter(text_document=query)
 
