@@ -10,3 +10,10 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """For tests of what lies under the page cache (aggregate caches, a view's own queries):
+    every request renders its page, as a signed-in user's does."""
+    settings.SITREP_PAGE_CACHE_SECONDS = 0

@@ -85,6 +85,11 @@ def to_markdown(results: dict) -> str:
         f"Worst page: {worst_queries} queries (target ≤ {MAX_QUERIES}: "
         f"{verdict(worst_queries <= MAX_QUERIES)}).",
         "",
+    ]
+    if cfg.get("pages_only"):
+        lines.append("Pages only (`--pages-only`): the corpus an earlier run loaded; no loading.")
+        return "\n".join(lines) + "\n"
+    lines += [
         "## Loading and ingest",
         "",
         "| measure | value | target |",

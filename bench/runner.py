@@ -43,6 +43,8 @@ class BenchConfig:
     port: int = 8765
     out_dir: Path = Path("bench-results")
     keep_work: bool = False
+    # Measure the pages of the corpus already in sitrep_bench (from an earlier full run).
+    pages_only: bool = False
 
 
 def scaled(size: CorpusSize, articles: int) -> CorpusSize:
@@ -97,10 +99,11 @@ class Bench:
         work = Path(tempfile.mkdtemp(prefix="sitrep-bench-"))
         self.results["started"] = datetime.now(UTC).isoformat(timespec="seconds")
         try:
-            self.step_generate(work)
-            self.step_compare_loaders(work)
-            self.step_bulk_load(work)
-            self.step_ingest(work)
+            if not cfg.pages_only:
+                self.step_generate(work)
+                self.step_compare_loaders(work)
+                self.step_bulk_load(work)
+                self.step_ingest(work)
             self.step_pages()
         finally:
             if not cfg.keep_work:

@@ -9,12 +9,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from config.pagecache import CorpusPageCacheMixin
 from corpus.summary import corpus_summary
 
 logger = logging.getLogger(__name__)
 
 
-class HomeView(TemplateView):
+class HomeView(CorpusPageCacheMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):

@@ -1,8 +1,9 @@
 from django.apps import AppConfig
 
-# Rows that cached aggregates (timeline facets and histogram, entity pages) are computed from.
-# Mentions are left out on purpose: see config.cache.connect_invalidation.
-CACHED_MODELS = ("Article", "Outlet", "Entity")
+# Rows that cached aggregates (timeline facets and histogram, entity pages) and cached whole
+# pages (config/pagecache.py) are computed from. Mentions are left out on purpose: see
+# config.cache.connect_invalidation.
+CACHED_MODELS = ("Article", "Outlet", "Entity", "Alias", "EntityRedirect")
 
 
 class CorpusConfig(AppConfig):

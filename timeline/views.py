@@ -1,11 +1,13 @@
 """Timeline pages: the filterable list of events (with facets, histogram and exports) and one
 event with its evidence."""
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from config.cache import cached_facets
+from config.pagecache import CorpusPageCacheMixin
 from timeline import exports
 from timeline.facets import compute_facets
 from timeline.filters import EventFilter
@@ -16,7 +18,16 @@ from timeline.periods import group_by_period
 EXPORT_FORMATS = ("csv", "json")
 
 
-class TimelineView(FilterView):
+class KnownCountPaginator(Paginator):
+    """A paginator told its total by the caller (``count=None``: it counts as usual)."""
+
+    def __init__(self, *args, count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
+class TimelineView(CorpusPageCacheMixin, FilterView):
     """`/timeline/`: events in date order, filtered by the GET parameters of EventFilter.
 
     An invalid filter value shows the form's errors and no events (FilterView's strict mode),
@@ -83,24 +94,43 @@ class TimelineView(FilterView):
             if key not in ("page", "format")
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        filterset = self.filterset
-        valid = not filterset.is_bound or filterset.is_valid()
-        # The seven aggregate queries depend only on the filter state and the corpus, so they
-        # are shared between requests (and pages of one result) until the corpus changes.
-        facets, histogram = cached_facets(
-            ["timeline", self.filter_state()],
-            lambda: (
-                compute_facets(filterset),
-                build_histogram(filterset.qs) if valid else None,
-            ),
+    def aggregates(self) -> tuple:
+        """Facet counts and the histogram of the current filter state, shared between requests.
+
+        The seven aggregate queries depend only on the filter state and the corpus, so they are
+        cached (with every page of one result) until the corpus changes.
+        """
+        if not hasattr(self, "_aggregates"):
+            filterset = self.filterset
+            valid = self.filters_valid()
+            self._aggregates = cached_facets(
+                ["timeline", self.filter_state()],
+                lambda: (
+                    compute_facets(filterset),
+                    build_histogram(filterset.qs) if valid else None,
+                ),
+            )
+        return self._aggregates
+
+    def filters_valid(self) -> bool:
+        return not self.filterset.is_bound or self.filterset.is_valid()
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        # The histogram counts every matching event, so the page needs no COUNT(*) of its own.
+        _facets, histogram = self.aggregates()
+        known = histogram.total if histogram else 0 if self.filters_valid() else None
+        return KnownCountPaginator(
+            queryset, per_page, orphans, allow_empty_first_page, count=known, **kwargs
         )
+
+    def get_context_data(self, **kwargs):
+        facets, histogram = self.aggregates()
+        context = super().get_context_data(**kwargs)
         context.update(
             groups=group_by_period(context["object_list"]),
             facets=facets,
             histogram=histogram,
-            filters_valid=valid,
+            filters_valid=self.filters_valid(),
             page_error=self.page_error,
             has_filters=any(
                 key not in ("page", "format") and any(values)
@@ -110,7 +140,7 @@ class TimelineView(FilterView):
         return context
 
 
-class EventDetailView(DetailView):
+class EventDetailView(CorpusPageCacheMixin, DetailView):
     """`/events/<slug>/`: everything known about one event, each fact with its citations."""
 
     template_name = "timeline/event_detail.html"

@@ -5,6 +5,7 @@ from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
+from config.pagecache import CorpusPageCacheMixin
 from corpus.filters import ArticleFilterSet
 from corpus.models import Article, Mention, Outlet
 from corpus.snippets import Span, locate_quote, mark_up_body
@@ -17,7 +18,7 @@ def _copies():
     )
 
 
-class ArticleListView(FilterView):
+class ArticleListView(CorpusPageCacheMixin, FilterView):
     """Articles by outlet, date and entity; copies listed under their canonical article."""
 
     template_name = "corpus/article_list.html"
@@ -29,7 +30,7 @@ class ArticleListView(FilterView):
         return Article.objects.select_related("outlet").without_texts().prefetch_related(_copies())
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(CorpusPageCacheMixin, DetailView):
     """The reader: the clean body with mentions linked and cited quotes marked."""
 
     template_name = "corpus/article_detail.html"
@@ -83,7 +84,7 @@ class ArticleDetailView(DetailView):
         )
 
 
-class OutletDetailView(SingleObjectMixin, ListView):
+class OutletDetailView(CorpusPageCacheMixin, SingleObjectMixin, ListView):
     """An outlet and its articles, newest first, paginated."""
 
     template_name = "corpus/outlet_detail.html"

@@ -3,13 +3,14 @@
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from config.pagecache import CorpusPageCacheMixin
 from corpus.dossier import entity_dossier
 from corpus.filters import EntityFilterSet
 from corpus.models import Actor, Place, WeaponSystem
 from corpus.redirects import EntityRedirectMixin
 
 
-class EntityListView(FilterView):
+class EntityListView(CorpusPageCacheMixin, FilterView):
     """One typed list: kind, country, a forgiving name search, and mention/event counts."""
 
     template_name = "corpus/entity_list.html"
@@ -55,7 +56,7 @@ class PlaceListView(EntityListView):
     list_url_name = "corpus:place-list"
 
 
-class EntityDetailView(EntityRedirectMixin, DetailView):
+class EntityDetailView(CorpusPageCacheMixin, EntityRedirectMixin, DetailView):
     """The page of one entity. Every typed entity page is this class with its model set,
     so behaviour shared by all of them (such as redirects from merged entities) is added
     here once."""

@@ -4,6 +4,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.views.generic import TemplateView
 
+from config.pagecache import CorpusPageCacheMixin
 from corpus import search
 from corpus.search import (
     capped_count,
@@ -22,7 +23,7 @@ GROUPS = {
 PAGE_SIZE = 25
 
 
-class SearchView(TemplateView):
+class SearchView(CorpusPageCacheMixin, TemplateView):
     """``?q=`` searches everything, a few of each type; ``&type=`` pages through one type."""
 
     template_name = "corpus/search.html"

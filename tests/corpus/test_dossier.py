@@ -25,6 +25,7 @@ def zelensky():
     return person
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_second_entity_page_reads_co_mentions_and_activity_from_the_cache(client, zelensky):
     first, cold = get(client, zelensky)
     second, warm = get(client, zelensky)

@@ -132,6 +132,7 @@ def queries_for_timeline(client, query=None) -> int:
     return len(captured.captured_queries)
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_timeline_query_count_does_not_grow_with_rows(client, db, django_assert_max_num_queries):
     """60 events x (3 actors, 2 weapons, 3 citations) cost the same queries as one event."""
     CitationFactory()

@@ -1,5 +1,10 @@
-"""The timeline's facet counts and histogram come from the cache until the corpus changes."""
+"""The timeline's facet counts and histogram come from the cache until the corpus changes.
 
+These counts sit under the page cache (config/pagecache.py): they serve signed-in users and the
+first request of each URL, so these tests render every request.
+"""
+
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,6 +15,8 @@ from tests.factories import ActorFactory, EventActorFactory
 from timeline.choices import EventType
 
 TIMELINE = reverse("timeline:timeline")
+
+pytestmark = pytest.mark.usefixtures("no_page_cache")
 
 
 def get(client, query=None):
@@ -42,6 +49,28 @@ def test_other_filters_are_not_served_from_another_filters_entry(client, scenari
     decisions, _ = get(client, {"type": "decision"})
     strikes, _ = get(client, {"type": "strike"})
     assert strikes.context["histogram"] != decisions.context["histogram"]
+
+
+def test_cold_timeline_with_two_filters_makes_at_most_12_queries(
+    client, scenario, django_assert_max_num_queries
+):
+    """Actor look-up, page, 3 prefetches, 6 facets, histogram: the histogram's total is the
+    paginator's count, so there is no COUNT(*) of its own."""
+    query = {"actor": "joe-biden", "type": "decision"}
+    with django_assert_max_num_queries(12):
+        response = client.get(TIMELINE, query)
+    assert response.context["paginator"].count == len(response.context["object_list"]) == 1
+
+
+def test_page_count_comes_from_the_cached_histogram(client, db, django_assert_num_queries):
+    from tests.timeline.conftest import build_many_events
+
+    build_many_events(60)
+    get(client)
+    with django_assert_num_queries(4):  # the page of events and its three prefetches
+        response = client.get(TIMELINE, {"page": "2"})
+    assert response.context["paginator"].count == 60
+    assert len(response.context["object_list"]) == 10
 
 
 def test_warm_timeline_with_two_filters_makes_at_most_12_queries(

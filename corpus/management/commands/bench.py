@@ -45,16 +45,26 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, default=Path(os.environ.get("BENCH_OUT") or
                                                              "bench-results"))  # fmt: skip
         parser.add_argument("--keep-work", action="store_true", help="Keep generated files.")
+        parser.add_argument(
+            "--pages-only",
+            action="store_true",
+            help="Only measure the pages, on the corpus an earlier run left in sitrep_bench.",
+        )
 
-    def handle(self, *args, out, keep_work, verbosity, **options):
+    def handle(self, *args, out, keep_work, pages_only, verbosity, **options):
         from django.db import connection
+
+        from corpus.models import Article
 
         if connection.settings_dict["NAME"] != BENCH_DB:
             raise CommandError(f"Run with SITREP_DB_NAME={BENCH_DB} (as `make bench` does).")
+        if pages_only and not Article.objects.exists():
+            raise CommandError(f"--pages-only needs a corpus in {BENCH_DB}: run `make bench` once.")
         config = BenchConfig(
             size=CorpusSize(**{name: options[name] for name in SIZE}),
             out_dir=out,
             keep_work=keep_work,
+            pages_only=pages_only,
             **{name: options[name] for name in OTHER},
         )
 
