@@ -11,7 +11,7 @@ PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
 .PHONY: help install run serve migrate load-fixtures static test test-fast browser-deps \
-        lint format migrations-check check shell dbshell reset-db db-stop bench clean
+        lint format migrations-check check shell dbshell reset-db db-stop bench bench-pages clean
 
 help:
 	@echo "make run            set up (venv, install, migrate, load fixtures) and serve on http://$(HOST):$(PORT)"
@@ -106,3 +106,7 @@ clean:
 BENCH_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=sitrep-bench-only-key SITREP_DB_NAME=sitrep_bench
 bench: install static
 	$(BENCH_ENV) $(MANAGE) bench
+
+# Only the pages again, on the corpus the last `make bench` left in sitrep_bench.
+bench-pages: install static
+	$(BENCH_ENV) $(MANAGE) bench --pages-only

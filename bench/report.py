@@ -33,14 +33,14 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores{memory}"
 
 
-def page_rows(results: dict) -> list[str]:
+def page_rows(results: dict, key: str = "pages") -> list[str]:
     rows = [
         "| page | req/s | p50 ms | p95 ms | p99 ms | one client: p50 / p95 ms | cold ms "
         "| queries | status | p95 target |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     queries = results.get("queries", {})
-    for page in results.get("pages", []):
+    for page in results.get(key, []):
         name = page["page"]
         count = queries.get(name, {}).get("queries", page.get("queries"))
         target = P95_TARGETS.get(name)
@@ -75,12 +75,23 @@ def to_markdown(results: dict) -> str:
         "",
         "## Pages",
         "",
+        "As deployed: an anonymous visitor's page is rendered once per corpus version, then "
+        "served from the page cache (config/pagecache.py).",
+        "",
         *page_rows(results),
         "",
         "req/s and p50/p95/p99: the concurrent clients, targets judged on this p95. One "
         "client: the same page requested one at a time afterwards (no queueing). Cold ms and "
-        "queries: the first request of each page, in-process before the server starts "
-        "(CaptureQueriesContext, streamed bodies included).",
+        "queries: the first request of each page, in-process before the server starts, with "
+        "nothing cached (CaptureQueriesContext, streamed bodies included).",
+        "",
+        "### Rendered on every request",
+        "",
+        "The same pages with the page cache off (`SITREP_PAGE_CACHE_SECONDS=0`), as a signed-in "
+        "user gets them: facet counts, the histogram and the entity page's co-mentions still "
+        "come from their own cache after the first request.",
+        "",
+        *page_rows(results, "pages_rendered"),
         "",
         f"Worst page: {worst_queries} queries (target ≤ {MAX_QUERIES}: "
         f"{verdict(worst_queries <= MAX_QUERIES)}).",

@@ -203,15 +203,25 @@ class Bench:
         }
 
     def step_pages(self) -> None:
+        """Each page twice: as deployed (anonymous pages from the page cache after their first
+        request), then rendered on every request (page cache off, as for signed-in users), so
+        the table shows what the page cache hides."""
         from bench.pages import discover_pages, queries_per_page
 
-        cfg = self.config
         pages = discover_pages()
         self.results["pages_urls"] = pages
         self.results["queries"] = queries_per_page(pages)
+        self.results["pages"] = self.serve_and_drive(pages, {})
+        self.results["pages_rendered"] = self.serve_and_drive(
+            pages, {"SITREP_PAGE_CACHE_SECONDS": "0", "SITREP_CACHE_PREFIX": "sitrep-bench-r"}
+        )
+
+    def serve_and_drive(self, pages: dict[str, str], overrides: dict[str, str]) -> list[dict]:
+        cfg = self.config
         env = env_for(BENCH_DB, SITREP_QUERY_COUNT_HEADER="1", DJANGO_DEBUG="0")
         env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
         env.setdefault("SITREP_CACHE_PREFIX", "sitrep-bench")
+        env.update(overrides)
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -233,7 +243,8 @@ class Bench:
         )
         try:
             self.wait_for_server()
-            self.log(f"Driving load: {len(pages)} pages, concurrency {cfg.concurrency} …")
+            self.log(f"Driving load {overrides or ''}: {len(pages)} pages, "
+                     f"concurrency {cfg.concurrency} …")  # fmt: skip
             args = [
                 sys.executable,
                 "-m",
@@ -248,8 +259,8 @@ class Bench:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
-        self.results["pages"] = [json.loads(line) for line in load.stdout.splitlines() if line]
         self.results["loadgen_peak_mb"] = round(load.peak_mb)
+        return [json.loads(line) for line in load.stdout.splitlines() if line]
 
     def wait_for_server(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout

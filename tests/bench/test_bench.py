@@ -67,3 +67,36 @@ def test_table_shows_each_page_and_judges_the_targets():
     assert "| article | 50.0 | 20.0 | 60.0 | 80.0 | 10.0 / 12.0 | 30 | 4 |" in table
     assert "≤ 50 ms: **missed**" in table
     assert "| speed-up on the same fixture | 25.0x | ≥ 20x: met |" in table
+
+
+def test_table_shows_the_rendered_pass_apart_and_pages_only_runs_skip_loading():
+    cached = {
+        "page": "article",
+        "rps": 500.0,
+        "p50_ms": 4.0,
+        "p95_ms": 7.0,
+        "p99_ms": 9.0,
+        "statuses": {"200": 10},
+    }
+    rendered = {**cached, "rps": 40.0, "p50_ms": 70.0, "p95_ms": 120.0, "p99_ms": 150.0}
+    results = {
+        "config": {
+            "size": {"articles": 10},
+            "seed": 1,
+            "workers": 3,
+            "concurrency": 4,
+            "requests": 10,
+            "seconds": 5.0,
+            "pages_only": True,
+        },
+        "pages": [cached],
+        "pages_rendered": [rendered],
+        "queries": {"article": {"queries": 4, "ms": 30}},
+    }
+    table = to_markdown(results)
+    as_deployed, rendered_part = table.split("### Rendered on every request")
+    assert "| article | 500.0 | 4.0 | 7.0 | 9.0 |" in as_deployed
+    assert "≤ 50 ms: met" in as_deployed
+    assert "| article | 40.0 | 70.0 | 120.0 | 150.0 |" in rendered_part
+    assert "≤ 50 ms: **missed**" in rendered_part
+    assert "Loading and ingest" not in table
