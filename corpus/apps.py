@@ -12,6 +12,9 @@ class CorpusConfig(AppConfig):
 
     def ready(self):
         from config.cache import connect_invalidation
+        from corpus import lookups
+
+        lookups.register()
 
         cached = {self.get_model(name) for name in CACHED_MODELS}
         # Proxies (Actor, Weapon, Place) send signals as themselves, not as Entity.

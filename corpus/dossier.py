@@ -117,27 +117,32 @@ def mention_activity(entity: Entity) -> Activity:
     )
 
 
-def companions_and_activity(entity: Entity) -> tuple[list[Entity], Activity]:
-    """Co-mentioned entities and activity by day, the page's two costliest sections.
+def aggregate_sections(entity: Entity) -> tuple[list[Entity], Activity, int]:
+    """Co-mentioned entities, activity by day and the number of articles naming the entity.
 
-    Both are linear in the entity's mentions (most of the most named actor's page time), so
-    they are cached per entity until the corpus changes (``config.cache``).
+    The page's three costliest sections, each linear in the entity's mentions (most of the
+    most named actor's page time), so they are cached per entity until the corpus changes
+    (``config.cache``).
     """
     return cached_facets(
         ["entity-dossier", entity.pk],
-        lambda: (list(Entity.objects.co_mentioned_with(entity)), mention_activity(entity)),
+        lambda: (
+            list(Entity.objects.co_mentioned_with(entity)),
+            mention_activity(entity),
+            Article.objects.mentioning(entity).fold_duplicates().count(),
+        ),
     )
 
 
 def entity_dossier(entity: Entity) -> dict:
-    """Context for the entity page; each value is one query, two of them cached."""
-    co_mentions, activity = companions_and_activity(entity)
+    """Context for the entity page; each value is one query, three of them cached."""
+    co_mentions, activity, article_count = aggregate_sections(entity)
     return {
         "events": list(events_involving(entity)),
         "event_limit": EVENT_LIMIT,
         "statements": statements_by(entity),
         "articles": articles_mentioning(entity),
-        "article_count": Article.objects.mentioning(entity).fold_duplicates().count(),
+        "article_count": article_count,
         "co_mentions": co_mentions,
         "activity": activity,
     }

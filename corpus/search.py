@@ -257,9 +257,9 @@ def search_articles(query: SearchQuery):
         .values_list("pk", flat=True)[:ARTICLE_CANDIDATES]
     )
     return (
-        Article.objects.filter(pk__in=candidates)
+        Article.objects.filter(pk__any=candidates)
         # fold_duplicates() within the candidates, spelled out with the same id list.
-        .exclude(duplicate_of__in=candidates)
+        .exclude(duplicate_of__any=candidates)
         .select_related("outlet")
         .without_texts()
         .annotate(rank=SearchRank(F("search_vector"), query), headline=_headline("body", query))

@@ -1,13 +1,13 @@
 """Timeline pages: the filterable list of events (with facets, histogram and exports) and one
 event with its evidence."""
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from config.cache import cached_facets
 from config.pagecache import CorpusPageCacheMixin
+from config.pagination import KnownCountPaginator, filter_state
 from timeline import exports
 from timeline.facets import compute_facets
 from timeline.filters import EventFilter
@@ -16,15 +16,6 @@ from timeline.models import Event
 from timeline.periods import group_by_period
 
 EXPORT_FORMATS = ("csv", "json")
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told its total by the caller (``count=None``: it counts as usual)."""
-
-    def __init__(self, *args, count: int | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if count is not None:
-            self.__dict__["count"] = count  # Paginator.count is a cached_property
 
 
 class TimelineView(CorpusPageCacheMixin, FilterView):
@@ -86,14 +77,6 @@ class TimelineView(CorpusPageCacheMixin, FilterView):
             response_kwargs["status"] = 404
         return super().render_to_response(context, **response_kwargs)
 
-    def filter_state(self) -> list:
-        """The GET parameters that change the result, in a canonical order."""
-        return sorted(
-            (key, sorted(values))
-            for key, values in self.request.GET.lists()
-            if key not in ("page", "format")
-        )
-
     def aggregates(self) -> tuple:
         """Facet counts and the histogram of the current filter state, shared between requests.
 
@@ -104,7 +87,7 @@ class TimelineView(CorpusPageCacheMixin, FilterView):
             filterset = self.filterset
             valid = self.filters_valid()
             self._aggregates = cached_facets(
-                ["timeline", self.filter_state()],
+                ["timeline", filter_state(self.request)],
                 lambda: (
                     compute_facets(filterset),
                     build_histogram(filterset.qs) if valid else None,

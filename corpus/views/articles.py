@@ -6,6 +6,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from config.pagecache import CorpusPageCacheMixin
+from config.pagination import CachedCountMixin
 from corpus.filters import ArticleFilterSet
 from corpus.models import Article, Mention, Outlet
 from corpus.snippets import Span, locate_quote, mark_up_body
@@ -18,9 +19,10 @@ def _copies():
     )
 
 
-class ArticleListView(CorpusPageCacheMixin, FilterView):
+class ArticleListView(CorpusPageCacheMixin, CachedCountMixin, FilterView):
     """Articles by outlet, date and entity; copies listed under their canonical article."""
 
+    count_cache_name = "article-list"
     template_name = "corpus/article_list.html"
     filterset_class = ArticleFilterSet
     paginate_by = 25
