@@ -78,6 +78,11 @@ class ArticleQuerySet(models.QuerySet):
         A duplicate whose canonical article was filtered out stays, so a filter on an
         outlet still lists the copy that outlet published.
         """
+        if not self.query.where:
+            # Every article is in an unfiltered queryset, so every canonical one is: the fold
+            # is "not a copy", an index condition, instead of hashing all ids (~45 ms at
+            # 100,000 articles, on every page of the article list).
+            return self.filter(duplicate_of__isnull=True)
         return self.exclude(duplicate_of__in=self.values("pk"))
 
     def without_texts(self):

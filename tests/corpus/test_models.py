@@ -233,3 +233,20 @@ def test_migrations_create_the_trigram_and_unaccent_extensions():
     with connection.cursor() as cursor:
         cursor.execute("SELECT extname FROM pg_extension WHERE extname IN ('pg_trgm', 'unaccent')")
         assert {row[0] for row in cursor.fetchall()} == {"pg_trgm", "unaccent"}
+
+
+def test_fold_duplicates_keeps_a_copy_only_when_its_canonical_article_is_filtered_out():
+    reuters, tass = OutletFactory(), OutletFactory()
+    canonical = ArticleFactory(outlet=reuters)
+    copy = ArticleFactory(outlet=tass, duplicate_of=canonical)
+    other = ArticleFactory(outlet=tass)
+    assert set(Article.objects.fold_duplicates()) == {canonical, other}
+    assert set(Article.objects.filter(outlet=tass).fold_duplicates()) == {copy, other}
+
+
+def test_folding_every_article_needs_no_subquery():
+    canonical = ArticleFactory()
+    ArticleFactory(duplicate_of=canonical)
+    sql = str(Article.objects.fold_duplicates().query)
+    assert "IN (SELECT" not in sql  # "not a copy" is enough when nothing is filtered out
+    assert "IN (SELECT" in str(Article.objects.filter(word_count__gt=0).fold_duplicates().query)
