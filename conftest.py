@@ -15,5 +15,5 @@ def _empty_cache():
 @pytest.fixture
 def no_page_cache(settings):
     """For tests of what lies under the page cache (aggregate caches, a view's own queries):
-    every request renders its page, as a signed-in user's does."""
+    every request renders its page, as the first request of a URL after a change does."""
     settings.SITREP_PAGE_CACHE_SECONDS = 0

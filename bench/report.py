@@ -87,9 +87,10 @@ def to_markdown(results: dict) -> str:
         "",
         "### Rendered on every request",
         "",
-        "The same pages with the page cache off (`SITREP_PAGE_CACHE_SECONDS=0`), as a signed-in "
-        "user gets them: facet counts, the histogram and the entity page's co-mentions still "
-        "come from their own cache after the first request.",
+        "The same pages with the page cache off (`SITREP_PAGE_CACHE_SECONDS=0`), as the first "
+        "request of a URL after a change gets them: facet counts, the histogram, list totals "
+        "and the entity page's co-mentions still come from their own cache after the first "
+        "request.",
         "",
         *page_rows(results, "pages_rendered"),
         "",

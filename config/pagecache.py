@@ -6,10 +6,11 @@ something is ingested, loaded or curated, each of which bumps the corpus version
 (Redis with ``REDIS_URL``) to every later visitor of the same URL until the next change, which
 makes a new key: edits show on the next request, never after a timeout.
 
-Only anonymous requests are served from or stored in the cache: a signed-in curator's pages
-carry links to the admin, and a page that set a cookie (a CSRF token, a session) belongs to one
-browser. Responses other than a complete 200 (errors, redirects, streamed exports) are never
-stored. ``SITREP_PAGE_CACHE_SECONDS=0`` turns the cache off.
+A page differs between users only in its links to the admin, shown to staff, so there are two
+copies of each page: one for staff and one for everyone else. A page that set a cookie (a CSRF
+token, a session) belongs to one browser and is never stored, nor is any response other than
+a complete 200 (errors, redirects, streamed exports). ``SITREP_PAGE_CACHE_SECONDS=0`` turns
+the cache off.
 """
 
 import hashlib
@@ -28,18 +29,16 @@ def page_cache_seconds() -> int:
 
 
 def page_key(request) -> str:
-    # The host is part of the key: pages may carry absolute links built from it.
+    # The host is part of the key: pages may carry absolute links built from it. Reading
+    # request.user costs no query for a visitor without a session cookie.
+    audience = "staff" if request.user.is_staff else "public"
     url = request.build_absolute_uri()
     digest = hashlib.sha256(url.encode()).hexdigest()[:32]
-    return f"sitrep:page:{corpus_version()}:{digest}"
+    return f"sitrep:page:{corpus_version()}:{audience}:{digest}"
 
 
 def is_cacheable_request(request) -> bool:
-    return (
-        page_cache_seconds() > 0
-        and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-    )
+    return page_cache_seconds() > 0 and request.method in ("GET", "HEAD")
 
 
 def is_cacheable_response(request, response) -> bool:
@@ -69,7 +68,7 @@ def thaw(frozen: tuple) -> HttpResponse:
 
 
 class CorpusPageCacheMixin:
-    """Serve a view's anonymous GET responses from the page cache (see the module docstring)."""
+    """Serve a view's GET responses from the page cache (see the module docstring)."""
 
     def dispatch(self, request, *args, **kwargs):
         if not is_cacheable_request(request):

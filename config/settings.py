@@ -198,7 +198,7 @@ if DATABASE_REPLICA_URLS:
 # and other expensive aggregates. Unset: a per-process local-memory cache.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 SITREP_CACHE_SECONDS = int(os.environ.get("SITREP_CACHE_SECONDS", "300"))
-# Whole analyst pages for anonymous visitors (config/pagecache.py); 0 turns that off.
+# Whole analyst pages (config/pagecache.py); 0 turns that off.
 SITREP_PAGE_CACHE_SECONDS = int(
     os.environ.get("SITREP_PAGE_CACHE_SECONDS", str(SITREP_CACHE_SECONDS))
 )

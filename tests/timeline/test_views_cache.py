@@ -1,7 +1,7 @@
 """The timeline's facet counts and histogram come from the cache until the corpus changes.
 
-These counts sit under the page cache (config/pagecache.py): they serve signed-in users and the
-first request of each URL, so these tests render every request.
+These counts sit under the page cache (config/pagecache.py): they serve the first request of
+each URL (every page of one filter state shares them), so these tests render every request.
 """
 
 import pytest
