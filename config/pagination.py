@@ -4,13 +4,14 @@ from django.core.paginator import Paginator
 
 from config.cache import cached_facets
 
+# Parameters that choose a page of a result, or its format, not the result itself.
+NOT_FILTERS = frozenset({"page", "after", "before", "format"})
+
 
 def filter_state(request) -> list:
     """The GET parameters that change a list's result, in a canonical order."""
     return sorted(
-        (key, sorted(values))
-        for key, values in request.GET.lists()
-        if key not in ("page", "format")
+        (key, sorted(values)) for key, values in request.GET.lists() if key not in NOT_FILTERS
     )
 
 

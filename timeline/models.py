@@ -51,10 +51,12 @@ class EventQuerySet(models.QuerySet):
             qs = qs.filter(date__lte=end)
         return qs
 
+    CHRONOLOGICAL = ("date", "-date_precision", "title", "pk")
+
     def chronological(self):
         # Coarser periods first on the same date ("year" > "month" > "day"), so "Nov 2024"
         # heads the month before its days; pk makes pagination stable.
-        return self.order_by("date", "-date_precision", "title", "pk")
+        return self.order_by(*self.CHRONOLOGICAL)
 
     def involving(self, actors):
         """Events in which any of the given actors takes part, in any role."""

@@ -6,19 +6,20 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from config.cache import cached_facets
+from config.keyset import KeysetPaginationMixin
 from config.pagecache import CorpusPageCacheMixin
-from config.pagination import KnownCountPaginator, filter_state
+from config.pagination import NOT_FILTERS, KnownCountPaginator, filter_state
 from timeline import exports
 from timeline.facets import compute_facets
 from timeline.filters import EventFilter
 from timeline.histogram import build_histogram
-from timeline.models import Event
+from timeline.models import Event, EventQuerySet
 from timeline.periods import group_by_period
 
 EXPORT_FORMATS = ("csv", "json")
 
 
-class TimelineView(CorpusPageCacheMixin, FilterView):
+class TimelineView(CorpusPageCacheMixin, KeysetPaginationMixin, FilterView):
     """`/timeline/`: events in date order, filtered by the GET parameters of EventFilter.
 
     An invalid filter value shows the form's errors and no events (FilterView's strict mode),
@@ -29,6 +30,8 @@ class TimelineView(CorpusPageCacheMixin, FilterView):
     template_name = "timeline/timeline.html"
     paginate_by = 50
     strict = True
+    # Next and Previous seek past the last (first) event shown: deep pages cost no OFFSET.
+    keyset_ordering = EventQuerySet.CHRONOLOGICAL
 
     def get_queryset(self):
         return (
@@ -59,7 +62,7 @@ class TimelineView(CorpusPageCacheMixin, FilterView):
         absolute_url = self.request.build_absolute_uri
         if export_format == "csv":
             return exports.csv_response(events, absolute_url=absolute_url, filename="sitrep-events")
-        query = {key: values for key, values in self.request.GET.lists() if key != "format"}
+        query = {key: values for key, values in self.request.GET.lists() if key not in NOT_FILTERS}
         return exports.json_response(events, absolute_url=absolute_url, query=query)
 
     page_error = False
@@ -116,8 +119,7 @@ class TimelineView(CorpusPageCacheMixin, FilterView):
             filters_valid=self.filters_valid(),
             page_error=self.page_error,
             has_filters=any(
-                key not in ("page", "format") and any(values)
-                for key, values in self.request.GET.lists()
+                key not in NOT_FILTERS and any(values) for key, values in self.request.GET.lists()
             ),
         )
         return context

@@ -58,6 +58,6 @@ def test_known_count_paginator_uses_the_given_total(django_assert_num_queries):
 
 
 def test_filter_state_ignores_order_page_and_format():
-    one = RequestFactory().get("/", {"b": ["2", "1"], "a": "x", "page": "3"})
+    one = RequestFactory().get("/", {"b": ["2", "1"], "a": "x", "page": "3", "after": "WzFd"})
     other = RequestFactory().get("/", {"a": "x", "b": ["1", "2"], "format": "csv"})
     assert filter_state(one) == filter_state(other) == [("a", ["x"]), ("b", ["1", "2"])]
