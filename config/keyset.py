@@ -103,6 +103,16 @@ class KeysetPage:
     def previous_page_number(self) -> int | None:
         return self.number - 1 if self.number and self.number > 1 else None
 
+    def start_index(self) -> int | None:
+        """1-based position of the first row shown (None when the page number is unknown)."""
+        if not self.number or not self.object_list:
+            return None
+        return (self.number - 1) * self.paginator.per_page + 1
+
+    def end_index(self) -> int | None:
+        start = self.start_index()
+        return start + len(self.object_list) - 1 if start else None
+
     @property
     def next_token(self) -> str:
         return encode_key(self.object_list[-1], self.ordering) if self.object_list else ""

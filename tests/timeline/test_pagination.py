@@ -48,6 +48,8 @@ def test_next_links_visit_every_event_once_in_chronological_order(client, events
     while url is not None:
         response = client.get(TIMELINE + url, {} if url else {"status": "claimed"})
         assert response.status_code == 200
+        shown = len(response.context["object_list"])
+        assert f"Showing {len(seen) + 1}\N{EN DASH}{len(seen) + shown}." in response.text
         seen += [event.pk for event in response.context["object_list"]]
         pages += 1
         url = next_link(response)
