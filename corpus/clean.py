@@ -130,9 +130,13 @@ def tail_start(lines: list[str]) -> int:
 def line_rule(line: str) -> str | None:
     """The name of the boilerplate rule a line matches, or None for article text."""
     lowered = line.lower()
+    # Plain loops, not any(): this runs for every line of every ingested file.
     for name, words, pattern in LINE_RULES:
-        if any(word in lowered for word in words) and pattern.search(line):
-            return name
+        for word in words:
+            if word in lowered:
+                if pattern.search(line):
+                    return name
+                break
     return None
 
 

@@ -88,7 +88,11 @@ def decode_bytes(raw: bytes, *, path: Path | str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+BINARY_CONTROLS = bytes(byte for byte in range(0x20) if byte not in TEXT_CONTROLS)
+
+
 def _looks_binary(raw: bytes, sample_size: int = 8192) -> bool:
     sample = raw[:sample_size]
-    controls = sum(1 for byte in sample if byte < 0x20 and byte not in TEXT_CONTROLS)
+    # Deleting the controls counts them in C: a byte-by-byte loop cost more than the decode.
+    controls = len(sample) - len(sample.translate(None, BINARY_CONTROLS))
     return controls / len(sample) > BINARY_CONTROL_RATIO

@@ -8,18 +8,19 @@ processes, and only hashes divisible by ``SAMPLE_MODULUS`` are kept, so the inde
 while the estimate stays fair; the same subset is kept for every article.
 
 Which article of a group is canonical does not depend on ingest order: ``canonical_rank``
-orders the members, the best one is canonical and every other links to it.
+orders the members, the best one is canonical and every other links to it. Writing the links
+is in ``corpus/duplicate_links.py``.
 """
 
+import math
 import re
+import sys
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from django.db.models import Q
-
-from corpus.models import Article
+from itertools import chain, filterfalse, repeat
 
 SHINGLE_WORDS = 5
 SAMPLE_MODULUS = 4
@@ -28,17 +29,32 @@ CONTAINMENT_THRESHOLD = 0.5
 MIN_SHINGLES = 8
 
 WORD = re.compile(r"\w+")
+# ASCII bytes that are not regex word characters (\w), and a table turning them to spaces.
+NON_WORD_ASCII = bytes(byte for byte in range(128) if not re.match(r"\w", chr(byte)))
+NON_WORD_TO_SPACE = bytes.maketrans(NON_WORD_ASCII, b" " * len(NON_WORD_ASCII))
+
+
+def words(body: str) -> list[bytes]:
+    """``WORD.findall(body.lower())``, each word as UTF-8: the words of a shingle.
+
+    Faster than the regex, which matters once per ingested article: the few distinct
+    non-ASCII characters that are not word characters (curly quotes, dashes) become spaces,
+    then the bytes are split in C with the ASCII ones."""
+    text = body.lower()
+    if not text.isascii():
+        for char in set(text):
+            if char > "\x7f" and not WORD.match(char):
+                text = text.replace(char, " ")
+    return text.encode().translate(NON_WORD_TO_SPACE).split()
 
 
 def shingles(body: str) -> frozenset[int]:
     """The sampled shingle hashes of a body: case, punctuation and quote styles ignored."""
-    words = WORD.findall(body.lower())
-    hashes = set()
-    for index in range(len(words) - SHINGLE_WORDS + 1):
-        value = zlib.crc32(" ".join(words[index : index + SHINGLE_WORDS]).encode())
-        if value % SAMPLE_MODULUS == 0:
-            hashes.add(value)
-    return frozenset(hashes)
+    tokens = words(body)
+    # map() chains keep the per-shingle work in C: this runs once per ingested article.
+    runs = zip(*(tokens[start:] for start in range(SHINGLE_WORDS)), strict=False)
+    hashes = map(zlib.crc32, map(b" ".join, runs))
+    return frozenset(filterfalse(SAMPLE_MODULUS.__rmod__, hashes))  # value % MODULUS == 0
 
 
 def containment(a: frozenset[int], b: frozenset[int]) -> float:
@@ -47,6 +63,11 @@ def containment(a: frozenset[int], b: frozenset[int]) -> float:
     if smaller < MIN_SHINGLES:
         return 0.0
     return len(a & b) / smaller
+
+
+def shared_needed(size: int) -> int:
+    """How many shingles a signature of ``size`` must share to reach the threshold."""
+    return math.ceil(size * CONTAINMENT_THRESHOLD)
 
 
 @dataclass(frozen=True)
@@ -69,95 +90,143 @@ def choose_canonical(candidates: Iterable[Candidate]) -> Candidate:
     return min(candidates, key=canonical_rank)
 
 
+# A shingle most articles share (a stock phrase, or a template of generated text) would make
+# every look-up walk every article one by one. Once a shingle has this many members (and at
+# least 1/DENSE_SHARE of the index, so the packed form is no bigger than the set it replaces)
+# its members are one integer with a LANE_BITS-bit counter per article, and adding such
+# integers up counts thousands of articles in a few big-integer additions.
+DENSE_MIN = 16
+DENSE_SHARE = 64
+LANE_TYPE = "H"  # array type code of an unsigned 16-bit lane
+LANE_BITS = 8 * array(LANE_TYPE).itemsize
+LANE_HIGH = 1 << (LANE_BITS - 1)  # lanes hold counts below this, so additions never carry over
+
+
 class DuplicateIndex:
     """Inverted index from shingle hash to the articles that contain it.
 
-    Built once per ingest run; ``similar`` then costs one dictionary lookup per shingle of
-    the new body instead of a comparison with every article.
+    Built once per ingest run; ``similar`` then costs a dictionary lookup per shingle of the
+    new body, plus a few big-integer additions for the common shingles, instead of a
+    comparison with every article.
     """
 
     def __init__(self) -> None:
-        self.postings: dict[int, set[int]] = {}
+        self.postings: dict[int, set[int]] = {}  # shingle -> pks, for the rarer shingles
+        self.dense: dict[int, int] = {}  # shingle -> 1 in the lane of each member's slot
         self.signatures: dict[int, frozenset[int]] = {}
+        self._slots: dict[int, int] = {}  # pk -> lane number, kept when the pk is discarded
+        self._pks: list[int] = []  # lane number -> pk
+        self._judged = 0  # 1 in the lane of every indexed article long enough to judge
+        self._own_offsets = 0  # per judged lane: LANE_HIGH - shingles that article must share
 
     @classmethod
     def from_bodies(cls, bodies: Iterable[tuple[int, str]]) -> "DuplicateIndex":
         index = cls()
         for pk, body in bodies:
-            index.add(pk, shingles(body))
+            index._add(pk, shingles(body))
+        # Packed once at the end: packing while adding would copy each packed integer once
+        # per member.
+        common = index._common_size()
+        for value in [v for v, members in index.postings.items() if len(members) >= common]:
+            index._pack_posting(value)
         return index
 
     def add(self, pk: int, signature: frozenset[int]) -> None:
+        self._add(pk, signature)
+        common = self._common_size()
+        for value in [v for v in signature if len(self.postings.get(v, ())) >= common]:
+            self._pack_posting(value)
+
+    def _add(self, pk: int, signature: frozenset[int]) -> None:
         self.discard(pk)
         self.signatures[pk] = signature
+        lane = self._lane_bit(pk)
         for value in signature:
-            self.postings.setdefault(value, set()).add(pk)
+            if value in self.dense:
+                self.dense[value] += lane
+            else:
+                self.postings.setdefault(value, set()).add(pk)
+        if len(signature) >= MIN_SHINGLES:
+            self._judged += lane
+            self._own_offsets += (LANE_HIGH - shared_needed(len(signature))) * lane
 
     def discard(self, pk: int) -> None:
-        for value in self.signatures.pop(pk, ()):
-            members = self.postings.get(value)
-            if members is not None:
-                members.discard(pk)
-                if not members:
-                    del self.postings[value]
+        signature = self.signatures.pop(pk, None)
+        if signature is None:
+            return
+        lane = self._lane_bit(pk)
+        for value in signature:
+            if value in self.dense:
+                self.dense[value] -= lane
+                if not self.dense[value]:
+                    del self.dense[value]
+                continue
+            members = self.postings[value]
+            members.discard(pk)
+            if not members:
+                del self.postings[value]
+        if len(signature) >= MIN_SHINGLES:
+            self._judged -= lane
+            self._own_offsets -= (LANE_HIGH - shared_needed(len(signature))) * lane
 
     def similar(self, signature: frozenset[int], *, exclude: int | None = None) -> list[int]:
         """Primary keys of indexed articles that are near-duplicates of ``signature``."""
         if len(signature) < MIN_SHINGLES:
             return []
-        shared = Counter(pk for value in signature for pk in self.postings.get(value, ()))
+        if len(signature) >= LANE_HIGH:  # a count could overflow its lane: compare directly
+            return self._similar_by_sets(signature, exclude)
+        counts = sum(self.dense[value] for value in signature if value in self.dense)
+        shared = Counter(chain.from_iterable(map(self.postings.get, signature, repeat(()))))
+        if shared:
+            lanes = self._zero_lanes()
+            for pk, count in shared.items():
+                lanes[self._slots[pk]] = count
+            counts += _packed(lanes)
+        found = self._packed_matches(counts, shared_needed(len(signature)))
+        return sorted(pk for pk in found if pk != exclude)
+
+    def _packed_matches(self, counts: int, needed: int) -> Iterable[int]:
+        """Articles whose lane count reaches what the probe or what they themselves need.
+
+        Adding ``LANE_HIGH - needed`` to a lane sets its top bit exactly when the count
+        reaches ``needed``; lanes of articles too short to judge get nothing added.
+        """
+        over = (counts + self._own_offsets) | (counts + (LANE_HIGH - needed) * self._judged)
+        hits = over & (self._judged * LANE_HIGH)
+        while hits:
+            lowest = hits & -hits
+            yield self._pks[lowest.bit_length() // LANE_BITS - 1]
+            hits ^= lowest
+
+    def _similar_by_sets(self, signature: frozenset[int], exclude: int | None) -> list[int]:
         return sorted(
             pk
-            for pk, count in shared.items()
-            if pk != exclude
-            and count / min(len(signature), len(self.signatures[pk])) >= CONTAINMENT_THRESHOLD
-            and len(self.signatures[pk]) >= MIN_SHINGLES
+            for pk, other in self.signatures.items()
+            if pk != exclude and containment(signature, other) >= CONTAINMENT_THRESHOLD
         )
 
+    def _common_size(self) -> int:
+        return max(DENSE_MIN, len(self._pks) // DENSE_SHARE)
 
-# --- linking in the database ------------------------------------------------------------
+    def _pack_posting(self, value: int) -> None:
+        lanes = self._zero_lanes()
+        for pk in self.postings.pop(value):
+            lanes[self._slots[pk]] = 1
+        self.dense[value] = _packed(lanes)
 
+    def _zero_lanes(self) -> array:
+        return array(LANE_TYPE, bytes(len(self._pks) * LANE_BITS // 8))
 
-def _candidates(query) -> list[Candidate]:
-    rows = query.values_list(
-        "pk", "source_file", "word_count", "authors", "published_on", "outlet_id", "url"
-    )
-    return [
-        Candidate(pk, source_file, words, sum(map(bool, (authors, published, outlet, url))))
-        for pk, source_file, words, authors, published, outlet, url in rows
-    ]
-
-
-def _make_canonical(canonical: int, members: Iterable[int]) -> None:
-    others = [pk for pk in members if pk != canonical]
-    Article.objects.filter(pk__in=others).exclude(duplicate_of=canonical).update(
-        duplicate_of=canonical
-    )
-    Article.objects.filter(pk=canonical, duplicate_of__isnull=False).update(duplicate_of=None)
+    def _lane_bit(self, pk: int) -> int:
+        slot = self._slots.get(pk)
+        if slot is None:
+            slot = self._slots[pk] = len(self._pks)
+            self._pks.append(pk)
+        return 1 << (LANE_BITS * slot)
 
 
-def link_near_duplicates(article_id: int, similar: Iterable[int]) -> int | None:
-    """Join ``article_id`` and its near-duplicates (with their groups) into one group under
-    the best-ranked member. Returns the canonical article's pk, or None without duplicates."""
-    similar = list(similar)
-    if not similar:
-        return None
-    heads = {
-        dup_of or pk
-        for pk, dup_of in Article.objects.filter(pk__in=similar).values_list("pk", "duplicate_of")
-    }
-    group = _candidates(
-        Article.objects.filter(Q(pk__in=heads) | Q(duplicate_of__in=heads) | Q(pk=article_id))
-    )
-    canonical = choose_canonical(group).pk
-    _make_canonical(canonical, (candidate.pk for candidate in group))
-    return canonical
-
-
-def release_from_group(article_id: int) -> None:
-    """Take a changed article out of its group before it is compared again: it stops being a
-    duplicate, and if it was canonical the best of its duplicates takes its place."""
-    Article.objects.filter(pk=article_id, duplicate_of__isnull=False).update(duplicate_of=None)
-    rest = _candidates(Article.objects.filter(duplicate_of=article_id))
-    if rest:
-        _make_canonical(choose_canonical(rest).pk, (candidate.pk for candidate in rest))
+def _packed(lanes: array) -> int:
+    """Counts, lane 0 first, as one integer with a lane of LANE_BITS bits each."""
+    if sys.byteorder == "big":
+        lanes.byteswap()
+    return int.from_bytes(lanes.tobytes(), "little")

@@ -97,7 +97,11 @@ class MentionExtractor:
                     continue
                 if end < len(body) and _is_word_char(body[end - 1]) and _is_word_char(body[end]):
                     continue
-                spans[(start, end)] = tuple(sorted({*spans.get((start, end), ()), *entity_ids}))
+                known = spans.get((start, end))
+                # Each automaton's ids are sorted already; merge only when both found the span.
+                spans[(start, end)] = (
+                    entity_ids if known is None else tuple(sorted({*known, *entity_ids}))
+                )
         return [
             Match(start, end, entity_id, body[start:end])
             for start, end in _longest_first(spans)

@@ -3,15 +3,18 @@
 # ruff: noqa: RUF001 - the sample texts use typographic apostrophes and quotes
 
 import itertools
+import random
 
 import pytest
 
 from corpus.dedupe import (
+    WORD,
     Candidate,
     DuplicateIndex,
     choose_canonical,
     containment,
     shingles,
+    words,
 )
 from corpus.parse import parse_source
 from tests.corpus.sources import ALL_FILES, F003, F004, source_text
@@ -70,3 +73,64 @@ def test_index_finds_similar_articles_and_forgets_discarded_ones(signatures):
 def test_canonical_rule(candidates, canonical):
     assert choose_canonical(candidates).pk == canonical
     assert choose_canonical(reversed(candidates)).pk == canonical
+
+
+SENTENCES = [
+    f"Officials in region {n} said the convoy reached the bridge before dawn on day {n}."
+    for n in range(12)
+]
+
+
+def templated_bodies(count: int, seed: int) -> dict[int, str]:
+    """Bodies made of a few stock sentences, so most shingles are shared by many articles."""
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    return {
+        pk: " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(2, 12)))
+        for pk in range(1, count + 1)
+    }
+
+
+def near_by_comparison(signatures: dict[int, frozenset[int]], probe: int) -> list[int]:
+    return sorted(
+        pk
+        for pk, signature in signatures.items()
+        if pk != probe and containment(signatures[probe], signature) >= 0.5
+    )
+
+
+def test_common_shingles_are_packed_and_counted_exactly():
+    """Shingles most articles share are counted in packed lanes; the answers are those of
+    comparing every pair, through adds, discards and changes."""
+    bodies = templated_bodies(300, seed=1)
+    signatures = {pk: shingles(body) for pk, body in bodies.items()}
+    built = DuplicateIndex.from_bodies(bodies.items())
+    grown = DuplicateIndex()
+    for pk, signature in signatures.items():
+        grown.add(pk, signature)
+    assert built.dense and grown.dense  # the packed path is what is tested here
+    for index in (built, grown):
+        for pk in signatures:
+            assert index.similar(signatures[pk], exclude=pk) == near_by_comparison(signatures, pk)
+
+    changed = templated_bodies(60, seed=2)
+    for pk in range(1, 61):
+        grown.discard(pk)
+        signatures[pk] = shingles(changed[pk])
+        grown.add(pk, signatures[pk])
+    for pk in range(61, 100):
+        grown.discard(pk)
+        del signatures[pk]
+    for pk in signatures:
+        assert grown.similar(signatures[pk], exclude=pk) == near_by_comparison(signatures, pk)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ukraine’s “forces” – crossed; the border… at 5:40 a.m. (UTC) near Sudzha_2",
+        "İstanbul ﬁnal x²y ٣٤ ǅemal Łódź naïve café\u00a0nbsp\u2003em\u200bzero-width",
+        "日本語のテキスト 中文 tab\tseparated\x1cfs\x1fus\x0bvt",
+    ],
+)
+def test_words_are_the_regex_words_of_the_lower_case(body):
+    assert words(body) == [word.encode() for word in WORD.findall(body.lower())]

@@ -1,0 +1,229 @@
+"""What every file of an ingest run shares, and what each file becomes.
+
+The run's ``IngestContext`` (manifest, alias automaton, near-duplicate index, outlet names,
+built once), the per-file ``IngestResult``, and the rules that turn a parsed text into article
+fields and a slug. Both ingest paths use them: file by file (``corpus/ingest.py``) and chunk by
+chunk (``corpus/ingest_batch.py``).
+"""
+
+import enum
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.utils.text import slugify
+
+from corpus.choices import DatePrecision
+from corpus.decode import DEFAULT_MAX_BYTES
+from corpus.dedupe import DuplicateIndex
+from corpus.extract import MentionExtractor
+from corpus.manifest import Manifest, ManifestEntry
+from corpus.models import Article, Outlet
+from corpus.parse import ParsedSource
+
+TITLE_MAX = Article._meta.get_field("title").max_length
+SLUG_MAX = Article._meta.get_field("slug").max_length
+GENERATED_TITLE_WORDS = 14
+
+
+class Status(enum.StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    COPY = "copy"  # the same bytes as another source file: not stored twice
+    FAILED = "failed"
+
+
+@dataclass
+class IngestResult:
+    path: str
+    source_file: str
+    status: Status
+    article_id: int | None = None
+    slug: str = ""
+    duplicate_of: str = ""  # source file of the canonical article, when this is a copy
+    mentions: int = 0
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def fail(self, path: Path, error: Exception) -> "IngestResult":
+        """Mark this file failed by an unexpected error, named with the file."""
+        self.status, self.article_id, self.slug = Status.FAILED, None, ""
+        self.error = f"{path}: {type(error).__name__}: {error}"
+        return self
+
+
+@dataclass
+class IngestReport:
+    results: list[IngestResult] = field(default_factory=list)
+    dry_run: bool = False
+
+    def count(self, status: Status) -> int:
+        return sum(1 for result in self.results if result.status == status)
+
+    @property
+    def duplicates(self) -> int:
+        """Files stored as near-duplicates of another article, plus exact copies skipped."""
+        return sum(1 for result in self.results if result.duplicate_of)
+
+    @property
+    def failed(self) -> list[IngestResult]:
+        return [result for result in self.results if result.status == Status.FAILED]
+
+
+@dataclass
+class IngestContext:
+    """What every file of a run shares; the heavy parts are built on first use."""
+
+    sources_dir: Path
+    manifest: Manifest
+    max_bytes: int = DEFAULT_MAX_BYTES
+    force: bool = False
+    _extractor: MentionExtractor | None = None
+    _index: DuplicateIndex | None = None
+    _outlets: dict[str, int] | None = None
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        sources_dir: Path | None = None,
+        manifest_path: Path | None = None,
+        max_bytes: int | None = None,
+        force: bool = False,
+    ) -> "IngestContext":
+        """Raises ``ManifestError`` when the manifest cannot be trusted."""
+        sources_dir = Path(sources_dir or settings.SITREP_SOURCES_DIR)
+        manifest = (
+            Manifest.load(manifest_path) if manifest_path else Manifest.for_sources(sources_dir)
+        )
+        limit = max_bytes or getattr(settings, "SITREP_MAX_SOURCE_BYTES", DEFAULT_MAX_BYTES)
+        return cls(sources_dir=sources_dir, manifest=manifest, max_bytes=limit, force=force)
+
+    @property
+    def extractor(self) -> MentionExtractor:
+        if self._extractor is None:
+            self._extractor = MentionExtractor.from_db()
+        return self._extractor
+
+    @property
+    def index(self) -> DuplicateIndex:
+        if self._index is None:
+            bodies = Article.objects.values_list("pk", "body").iterator(chunk_size=2000)
+            self._index = DuplicateIndex.from_bodies(bodies)
+        return self._index
+
+    def outlet_id(self, name_or_slug: str) -> int | None:
+        if self._outlets is None:
+            self._outlets = {}
+            for pk, slug, name in Outlet.objects.values_list("pk", "slug", "name"):
+                self._outlets[slug] = pk
+                self._outlets[name.casefold()] = pk
+                self._outlets[slugify(name)] = pk
+        key = name_or_slug.strip()
+        return self._outlets.get(key) or self._outlets.get(key.casefold())
+
+    def source_name(self, path: Path) -> str:
+        """The natural key: the path relative to the sources folder, else the file name."""
+        resolved = self._real_path(path)
+        if resolved.startswith(self._sources_prefix):
+            return resolved.removeprefix(self._sources_prefix).replace(os.sep, "/")
+        return path.name
+
+    def _real_path(self, path: Path) -> str:
+        """``os.path.realpath(path)``, each folder resolved once per run: resolving every
+        file's whole path cost a system call per path component."""
+        if path.is_symlink():  # its target decides where it lies
+            return os.path.realpath(path)
+        folder = self._real_folders.get(path.parent)
+        if folder is None:
+            folder = self._real_folders[path.parent] = os.path.realpath(path.parent)
+        return os.path.join(folder, path.name)
+
+    @cached_property
+    def _sources_prefix(self) -> str:
+        return os.path.join(os.path.realpath(self.sources_dir), "")
+
+    @cached_property
+    def _real_folders(self) -> dict[Path, str]:
+        return {}
+
+
+def relax_commit() -> None:
+    """Let this transaction's commit return before its WAL reaches the disk.
+
+    A crash may lose the last files ingested, never corrupt or half-write one (each chunk, or
+    file, is one transaction), and ingest is idempotent, so rerunning it restores them;
+    waiting for one disk flush per commit would cap a run at a few dozen commits a second.
+    """
+    if connection.in_atomic_block and not connection.savepoint_ids:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def article_fields(
+    parsed: ParsedSource, entry: ManifestEntry, context: IngestContext, warnings: list[str]
+) -> dict:
+    """Article fields from the text, with the manifest filling only what the text leaves open;
+    where the two disagree, a warning is added to ``warnings``."""
+    warn = warnings.append
+    outlet_id = None
+    if parsed.outlet_name:
+        outlet_id = context.outlet_id(parsed.outlet_name)
+        if outlet_id is None:
+            warn(f"the text names the outlet {parsed.outlet_name!r}, which is not in the database")
+        elif entry.outlet and context.outlet_id(entry.outlet) != outlet_id:
+            warn(f"manifest outlet {entry.outlet!r} ignored: the text names {parsed.outlet_name!r}")
+    if outlet_id is None and entry.outlet:
+        outlet_id = context.outlet_id(entry.outlet)
+        if outlet_id is None:
+            warn(f"manifest outlet {entry.outlet!r} is not in the database; left empty")
+
+    published_on, precision = parsed.dateline, DatePrecision.DAY
+    if published_on is None:
+        published_on, precision = entry.published_on, entry.precision
+    elif entry.published_on and entry.published_on != published_on:
+        warn(f"manifest date {entry.published_on} ignored: the dateline says {published_on}")
+
+    title = parsed.headline or entry.title
+    if parsed.headline and entry.title and entry.title != parsed.headline:
+        warn("manifest title ignored: the text has a headline")
+    if not title:
+        title = generated_title(parsed.body)
+        warn("no headline and no manifest title: the title is the body's first words")
+
+    body = parsed.body
+    return {
+        "title": title[:TITLE_MAX],
+        "outlet_id": outlet_id,
+        "authors": parsed.authors or list(entry.authors),
+        "published_on": published_on,
+        "published_precision": precision,
+        "url": entry.url,
+        "body": body,
+        "word_count": len(body.split()),
+        "language": entry.language or "en",
+    }
+
+
+def generated_title(body: str) -> str:
+    words = body.split()
+    if not words:
+        return "Untitled article"
+    title = " ".join(words[:GENERATED_TITLE_WORDS])
+    return title if len(words) <= GENERATED_TITLE_WORDS else f"{title}…"
+
+
+def slug_base(title: str) -> str:
+    """The slug a title gives before any ``-2``, ``-3`` that keeps it unique."""
+    return (slugify(title)[: SLUG_MAX - 4].strip("-")) or "article"
+
+
+def first_free_slug(base: str, taken: set[str]) -> str:
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
