@@ -65,8 +65,7 @@ def to_markdown(results: dict) -> str:
     lines = [
         "# Sitrep benchmark",
         "",
-        f"Run {results.get('started')} to {results.get('finished')} on {machine()}, shared with "
-        "other work. Corpus: "
+        f"Run {results.get('started')} to {results.get('finished')} on {machine()}. Corpus: "
         + ", ".join(f"{v:,} {k}" for k, v in size.items())
         + f" (seed {cfg['seed']}); fixture {gen.get('fixture_mb')} MB.",
         f"Server: gunicorn, {cfg['workers']} sync workers, DEBUG off, Redis cache. Load: "
@@ -75,8 +74,8 @@ def to_markdown(results: dict) -> str:
         "",
         "## Pages",
         "",
-        "As deployed: an anonymous visitor's page is rendered once per corpus version, then "
-        "served from the page cache (config/pagecache.py).",
+        "As deployed: each page is rendered once per URL and corpus version (staff get their "
+        "own copy), then served from the page cache (config/pagecache.py).",
         "",
         *page_rows(results),
         "",
