@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from config.release import release
+
 VERSION_KEY = "sitrep:corpus-version"
 
 
@@ -63,7 +65,7 @@ def connect_invalidation(*models) -> None:
 def cache_key(key_parts: Iterable) -> str:
     text = json.dumps(list(key_parts), sort_keys=True, default=str)
     digest = hashlib.sha256(text.encode()).hexdigest()[:32]
-    return f"sitrep:facets:{corpus_version()}:{digest}"
+    return f"sitrep:facets:{release()}:{corpus_version()}:{digest}"
 
 
 def cached_facets[T](

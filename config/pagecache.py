@@ -9,8 +9,10 @@ makes a new key: edits show on the next request, never after a timeout.
 A page differs between users only in its links to the admin, shown to staff, so there are two
 copies of each page: one for staff and one for everyone else. A page that set a cookie (a CSRF
 token, a session) belongs to one browser and is never stored, nor is any response other than
-a complete 200 (errors, redirects, streamed exports). ``SITREP_PAGE_CACHE_SECONDS=0`` turns
-the cache off.
+a complete 200 (errors, redirects, streamed exports). Keys also carry the release
+(``config/release.py``), so a deploy never serves pages rendered by the previous code.
+``SITREP_PAGE_CACHE_SECONDS=0`` turns the cache off; it is off by default with debug on, where
+templates change under a running server.
 """
 
 import hashlib
@@ -20,6 +22,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from config.cache import corpus_version
+from config.release import release
 
 CACHED_HEADER = "X-Sitrep-Page-Cache"
 
@@ -34,7 +37,7 @@ def page_key(request) -> str:
     audience = "staff" if request.user.is_staff else "public"
     url = request.build_absolute_uri()
     digest = hashlib.sha256(url.encode()).hexdigest()[:32]
-    return f"sitrep:page:{corpus_version()}:{audience}:{digest}"
+    return f"sitrep:page:{release()}:{corpus_version()}:{audience}:{digest}"
 
 
 def is_cacheable_request(request) -> bool:

@@ -199,8 +199,9 @@ if DATABASE_REPLICA_URLS:
 REDIS_URL = os.environ.get("REDIS_URL", "")
 SITREP_CACHE_SECONDS = int(os.environ.get("SITREP_CACHE_SECONDS", "300"))
 # Whole analyst pages (config/pagecache.py); 0 turns that off.
+# Off by default with debug on: runserver does not restart when a template changes.
 SITREP_PAGE_CACHE_SECONDS = int(
-    os.environ.get("SITREP_PAGE_CACHE_SECONDS", str(SITREP_CACHE_SECONDS))
+    os.environ.get("SITREP_PAGE_CACHE_SECONDS", "0" if DEBUG else str(SITREP_CACHE_SECONDS))
 )
 if REDIS_URL:
     CACHES = {

@@ -8,12 +8,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _import_settings(**env_overrides):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+def _import_settings(
+    script="import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)", **env_overrides
+):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SITREP_"))}
     env.pop("DATABASE_URL", None)
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env=env,
         capture_output=True,
