@@ -118,9 +118,7 @@ class TimelineView(CorpusPageCacheMixin, KeysetPaginationMixin, FilterView):
             histogram=histogram,
             filters_valid=self.filters_valid(),
             page_error=self.page_error,
-            has_filters=any(
-                key not in NOT_FILTERS and any(values) for key, values in self.request.GET.lists()
-            ),
+            has_filters=any(any(values) for _, values in filter_state(self.request)),
         )
         return context
 
