@@ -1,12 +1,24 @@
-"""The entity page's costliest sections (co-mentions, activity, article count) are cached per
-entity."""
+"""The entity page's sections: the costliest (co-mentions, activity, article count) cached per
+entity, and the query shapes that keep the others cheap at 100,000 articles."""
+
+from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from corpus.dossier import articles_naming, statements_by
 from corpus.extract import extract_mentions
-from tests.factories import ActorFactory, ArticleFactory, MentionFactory
+from corpus.models import Article, Entity
+from tests.factories import (
+    ActorFactory,
+    ArticleFactory,
+    CitationFactory,
+    EventActorFactory,
+    EventFactory,
+    MentionFactory,
+)
+from timeline.choices import ActorRole
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +61,64 @@ def test_extraction_shows_fresh_co_mentions_on_the_next_request(client, zelensky
     extract_mentions()
     co_mentions = get(client, zelensky)[0].context["co_mentions"]
     assert [(e.name, e.shared_articles) for e in co_mentions] == [("Emmanuel Macron", 1)]
+
+
+def test_articles_naming_folds_a_copy_only_when_its_canonical_article_names_the_entity(
+    zelensky,
+):
+    named = ArticleFactory(body="Volodymyr Zelensky spoke.")
+    MentionFactory(article=named, entity=zelensky, text="Volodymyr Zelensky")
+    folded = ArticleFactory(body="Volodymyr Zelensky spoke.", duplicate_of=named)
+    MentionFactory(article=folded, entity=zelensky, text="Volodymyr Zelensky")
+    unnamed = ArticleFactory(body="Someone spoke.")
+    kept = ArticleFactory(body="Volodymyr Zelensky spoke.", duplicate_of=unnamed)
+    MentionFactory(article=kept, entity=zelensky, text="Volodymyr Zelensky")
+    paris = Article.objects.get(body__startswith="Volodymyr Zelensky met")  # the fixture's
+    expected = set(Article.objects.mentioning(zelensky).fold_duplicates())
+    assert set(articles_naming(zelensky)) == expected == {paris, named, kept}
+    assert articles_naming(zelensky).count() == len(expected)
+    # One probe per row ("the canonical article names it too"), not a hash of every id.
+    sql = str(articles_naming(zelensky).query)
+    assert sql.count("EXISTS(") == 2 and "IN (SELECT" not in sql
+
+
+def test_statements_come_from_the_events_the_actor_speaks_at():
+    speaker, other = ActorFactory(), ActorFactory()
+    spoken = EventFactory(date=date(2024, 5, 2))
+    EventActorFactory(event=spoken, actor=speaker, role=ActorRole.SPEAKER)
+    EventActorFactory(event=spoken, actor=other, role=ActorRole.SUBJECT)
+    subject_only = EventFactory(date=date(2024, 5, 1))
+    EventActorFactory(event=subject_only, actor=speaker, role=ActorRole.SUBJECT)
+    later, earlier = CitationFactory(event=spoken), CitationFactory(event=spoken)
+    CitationFactory(event=subject_only)
+    assert set(statements_by(speaker)) == {later, earlier}
+    assert list(statements_by(other)) == []
+    # The speaker's events as an init plan (ANY(ARRAY(...))), so an actor with no statements
+    # does not walk every event by date.
+    assert "ANY(ARRAY(SELECT" in str(statements_by(speaker).query)
+
+
+def test_co_mentions_count_articles_not_mentions_and_break_ties_by_name(zelensky):
+    biden, macron, abe = (
+        ActorFactory(name="Joe Biden"),
+        ActorFactory(name="Emmanuel Macron"),
+        ActorFactory(name="Aaron Abe"),
+    )
+    for names in ((biden, biden, macron), (biden, abe), (zelensky,)):
+        article = ArticleFactory(body="x " * 50)
+        MentionFactory(article=article, entity=zelensky, start=0, text="x")
+        for start, other in enumerate(names, start=2):
+            if other != zelensky:
+                MentionFactory(article=article, entity=other, start=start * 2, text="x")
+    ArticleFactory()  # names nobody
+    lonely = ArticleFactory(body="x " * 5)
+    MentionFactory(article=lonely, entity=macron, start=0, text="x")  # without Zelensky
+    rows = [(e.name, e.shared_articles) for e in Entity.objects.co_mentioned_with(zelensky)]
+    assert rows == [("Joe Biden", 2), ("Aaron Abe", 1), ("Emmanuel Macron", 1)]
+    assert [e.name for e in Entity.objects.co_mentioned_with(zelensky, limit=2)] == [
+        "Joe Biden",
+        "Aaron Abe",
+    ]
+    # Distinct names per article from the (article, entity) index: no COUNT(DISTINCT) sort.
+    query = Entity.objects.co_mentioned_with(zelensky).raw_query
+    assert "LATERAL" in query and "COUNT(DISTINCT" not in query.upper()
