@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, Greatest, Lower
 
 from corpus.models import Alias, Article, Entity
+from corpus.ranked import RankedResults
 from corpus.snippets import HIGHLIGHT_START, HIGHLIGHT_STOP
 
 MAX_QUERY_LENGTH = 500
@@ -153,12 +154,13 @@ def alias_expansions(parsed: ParsedQuery) -> tuple[list[str], list[Entity]]:
         return [], []
     keys = {text.lower() for _, _, text in spans}
     lowered = Alias.objects.alias(lower_name=Lower("name"))
+    # A UNION, not "name matches OR pk IN (aliases)": each branch uses its name index; the
+    # OR scanned every entity (4 ms of each search).
     named = (
         Entity.objects.alias(lower_name=Lower("name"))
-        .filter(
-            Q(lower_name__in=keys) | Q(pk__in=lowered.filter(lower_name__in=keys).values("entity"))
-        )
+        .filter(lower_name__in=keys)
         .values("pk")
+        .union(lowered.filter(lower_name__in=keys).values("entity"))
     )
     spellings: dict[int, set[str]] = {}
     entities: dict[int, Entity] = {}
@@ -231,50 +233,72 @@ def _headline(expression, query):
     )
 
 
-def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
+def capped_count(results, cap: int | None = None) -> tuple[int, bool]:
     """``(count, capped)``: at most ``cap`` rows counted, ``capped`` when there are more.
 
-    The count stops after ``cap + 1`` rows (a ``LIMIT`` in the counted subquery), so a term in
-    every article costs as much as one in a thousand.
+    Ranked results know their number (at most their candidates); a queryset's count stops
+    after ``cap + 1`` rows (a ``LIMIT`` in the counted subquery), so a term in every article
+    costs as much as one in a thousand.
     """
     cap = COUNT_CAP if cap is None else cap
-    found = queryset.order_by().values("pk")[: cap + 1].count()
+    if isinstance(results, RankedResults):
+        found = results.count()
+    else:
+        found = results.order_by().values("pk")[: cap + 1].count()
     return min(found, cap), found > cap
 
 
-def search_articles(query: SearchQuery):
+def _newest_first(published_on):
+    # ORDER BY published_on DESC puts undated articles first (PostgreSQL's NULLS FIRST).
+    return (published_on is not None, -published_on.toordinal() if published_on else 0)
+
+
+def search_articles(query: SearchQuery) -> RankedResults:
     """Matching articles, best first; near-duplicates folded under their canonical one.
 
     Only the newest ``ARTICLE_CANDIDATES`` matches are ranked: the candidates come from the GIN
     index (few matches) or from walking the date index newest first (many matches), so neither
-    the count nor ``ts_rank`` ever reads more than that many stored vectors.
+    the count nor ``ts_rank`` ever reads more than that many stored vectors. One query finds
+    and ranks them; headlines are made for the page shown only (``RankedResults``).
     """
-    # The ids are fetched first (one query): as a subquery, the planner estimated too few
-    # candidates and scanned the whole table to fold duplicates (78 ms instead of 15 ms).
     candidates = list(
         Article.objects.filter(search_vector=query)
         .order_by("-published_on", "-pk")
-        .values_list("pk", flat=True)[:ARTICLE_CANDIDATES]
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .values_list("pk", "duplicate_of_id", "published_on", "rank")[:ARTICLE_CANDIDATES]
     )
-    return (
-        Article.objects.filter(pk__any=candidates)
-        # fold_duplicates() within the candidates, spelled out with the same id list.
-        .exclude(duplicate_of__any=candidates)
-        .select_related("outlet")
-        .without_texts()
-        .annotate(rank=SearchRank(F("search_vector"), query), headline=_headline("body", query))
-        .order_by("-rank", "-published_on", "pk")
+    ids = {pk for pk, *_ in candidates}
+    # fold_duplicates() within the candidates: a copy goes when its canonical one is there.
+    kept = [row for row in candidates if row[1] not in ids]
+    kept.sort(key=lambda row: (-row[3], *_newest_first(row[2]), row[0]))
+
+    def rows(page_ids: list[int]):
+        return (
+            Article.objects.filter(pk__any=page_ids)
+            .select_related("outlet")
+            .without_texts()
+            .annotate(headline=_headline("body", query))
+        )
+
+    return RankedResults([(pk, rank) for pk, _, _, rank in kept], rows)
+
+
+def _event_vector():
+    return SearchVector("title", weight="A", config=CONFIG) + SearchVector(
+        "summary", weight="B", config=CONFIG
     )
 
 
-def search_events(query: SearchQuery):
-    """Events whose title, summary or cited quotes match, best first.
+def event_candidates(query: SearchQuery):
+    """``(pk, rank, date)`` of the newest ``EVENT_CANDIDATES`` events matching ``query``.
 
     Events carry no stored vector: title and summary are vectorised on the fly (short texts),
     and quotes are matched in their own table, so no per-event aggregate is built for the
-    filter; the quotes are gathered only for the snippet of the rows shown.
+    filter. Each rank vectorises its event's text again (5,000 matches of 20,000 events:
+    130 ms), so only the newest candidates are ranked; PostgreSQL ranks them after the
+    ``LIMIT``, the expensive expression postponed past the sort.
     """
-    from timeline.models import Citation, Event, cited_quotes
+    from timeline.models import Citation, Event
 
     quoted = (
         Citation.objects.alias(vector=SearchVector("quote", config=CONFIG))
@@ -282,32 +306,41 @@ def search_events(query: SearchQuery):
         .order_by()
         .values("event")
     )
-    vector = SearchVector("title", weight="A", config=CONFIG) + SearchVector(
-        "summary", weight="B", config=CONFIG
+    vector = _event_vector()
+    # A UNION rather than "vector matches OR pk IN (quotes)": each branch can use its GIN
+    # index (timeline's event_search_gin, citation_quote_search_gin); the OR cannot.
+    by_text = Event.objects.alias(vector=vector).filter(vector=query).order_by().values("pk")
+    return (
+        Event.objects.filter(pk__in=by_text.union(quoted))
+        .annotate(rank=SearchRank(vector, query))
+        .order_by("-date", "-pk")
+        .values_list("pk", "rank", "date")[:EVENT_CANDIDATES]
     )
+
+
+def search_events(query: SearchQuery) -> RankedResults:
+    """Events whose title, summary or cited quotes match, best first.
+
+    The quotes are gathered only for the snippet of the rows shown.
+    """
+    from timeline.models import Event, cited_quotes
+
+    ranked = sorted(event_candidates(query), key=lambda row: (-row[1], row[2], row[0]))
     document = Concat(
         "summary",
         Value(" "),
         Coalesce(cited_quotes(" … "), Value(""), output_field=TextField()),
         output_field=TextField(),
     )
-    # A UNION rather than "vector matches OR pk IN (quotes)": each branch can use its GIN
-    # index (timeline's event_search_gin, citation_quote_search_gin); the OR cannot.
-    by_text = Event.objects.alias(vector=vector).filter(vector=query).order_by().values("pk")
-    # As for articles, only the newest EVENT_CANDIDATES matches are ranked: each rank
-    # vectorises its event's text again (5,000 matches of 20,000 events: 130 ms).
-    candidates = (
-        Event.objects.filter(pk__in=by_text.union(quoted))
-        .order_by("-date", "-pk")
-        .values("pk")[:EVENT_CANDIDATES]
-    )
-    return (
-        Event.objects.alias(vector=vector)
-        .filter(pk__in=candidates)
-        .select_related("place")
-        .annotate(rank=SearchRank(vector, query), headline=_headline(document, query))
-        .order_by("-rank", "date", "pk")
-    )
+
+    def rows(page_ids: list[int]):
+        return (
+            Event.objects.filter(pk__any=page_ids)
+            .select_related("place")
+            .annotate(headline=_headline(document, query))
+        )
+
+    return RankedResults([(pk, rank) for pk, rank, _ in ranked], rows)
 
 
 def search_entities(plan: SearchPlan):

@@ -12,10 +12,11 @@ from django.urls import reverse
 
 from corpus import search as search_module
 from corpus.choices import EntityType, WeaponCategory
-from corpus.models import Alias, Entity
+from corpus.models import Alias, Article, Entity
 from corpus.search import (
     MAX_QUERY_LENGTH,
     alias_expansions,
+    event_candidates,
     parse_query,
     plan_search,
     search_articles,
@@ -308,11 +309,12 @@ def test_search_page_makes_a_fixed_number_of_queries_with_many_rows(
         article = ArticleFactory(title=f"ATACMS strike {i}", body="ATACMS and Zelensky.")
         CitationFactory(article=article, event=EventFactory(title=f"ATACMS event {i}"))
         WeaponFactory(name=f"ATACMS variant {i}")
-    # numnode check, alias lookup, and per type its results and its count.
+    # numnode check, alias lookup; names: results and count; articles and events: ranked ids
+    # (their count), then the rows shown.
     with django_assert_max_num_queries(8):
         response = client.get(SEARCH, {"q": "ATACMs Zelenskiy"})
     assert response.status_code == 200
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         client.get(SEARCH, {"q": "ATACMS", "type": "event", "page": 2})
 
 
@@ -329,7 +331,7 @@ def test_curated_corpus_searches(client, django_assert_max_num_queries):
 def test_event_search_can_use_the_search_indexes():
     """search_events filters on the very expressions timeline's GIN indexes are built on."""
     EventFactory.create_batch(3)
-    sql, params = search_events(plan_search("missile").query).values("pk").query.sql_with_params()
+    sql, params = event_candidates(plan_search("missile").query).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
@@ -351,8 +353,9 @@ def test_a_common_term_counts_at_most_the_cap_and_says_more_than(client, monkeyp
     assert groups["article"]["count"] == 3 and groups["article"]["capped"]
     assert "(more than 3)" in text and "More than 3 articles" in text
     assert "More than 3 results" in text
+    # Articles and events are counted from their ranked candidates, with no query of their own.
     counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
-    assert counts and all("LIMIT 4" in sql for sql in counts)
+    assert all("LIMIT 4" in sql and "corpus_article" not in sql for sql in counts)
 
 
 def test_a_count_under_the_cap_is_exact(client, monkeypatch):
@@ -401,3 +404,51 @@ def test_event_ranking_is_bounded_to_the_newest_candidates(monkeypatch):
     EventFactory(title="Kursk strike", date=date(2020, 1, 1))
     newest = EventFactory(title="Report", summary="Kursk.", date=date(2024, 1, 1))
     assert list(search_events(plan_search("Kursk").query)) == [newest]
+
+
+# --- ranked once, headlines for the page shown -----------------------------------------
+
+
+def test_articles_come_in_the_order_sql_ranks_them_undated_first_on_ties():
+    """The ranking sorted in Python is ORDER BY rank DESC, published_on DESC, pk."""
+    for i, day in enumerate((None, 3, 1, None, 2)):
+        published = date(2024, 1, day) if day else None
+        ArticleFactory(title=f"Report {i}", body="Kursk.", published_on=published)
+    ArticleFactory(title="Kursk in the title", body="Kursk Kursk.", published_on=None)
+    ArticleFactory(title="Kursk", body="Kursk.", published_on=date(2023, 1, 1))
+    query = plan_search("Kursk").query
+    from django.contrib.postgres.search import SearchRank
+    from django.db.models import F
+
+    expected = list(
+        Article.objects.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-published_on", "pk")
+    )
+    assert list(search_articles(query)) == expected
+    assert [a.rank for a in search_articles(query)] == [a.rank for a in expected]
+
+
+def test_events_come_in_the_order_sql_ranks_them():
+    for day in (3, 1, 2):
+        EventFactory(title=f"Report {day}", summary="Kursk.", date=date(2024, 1, day))
+    EventFactory(title="Kursk strike", summary="Kursk.", date=date(2024, 1, 5))
+    query = plan_search("Kursk").query
+    found = list(search_events(query))
+    assert found[0].title == "Kursk strike"
+    assert [e.date.day for e in found[1:]] == [1, 2, 3]
+
+
+def test_headlines_are_made_only_for_the_results_shown(client):
+    for i in range(30):
+        ArticleFactory(title=f"Kursk report {i}", body="Fighting near Kursk.")
+    with CaptureQueriesContext(connection) as queries:
+        response, text = search(client, q="Kursk")
+    assert "Fighting near <mark>Kursk</mark>" in text
+    headlines = [q["sql"] for q in queries if "ts_headline" in q["sql"]]
+    ranks = [q["sql"] for q in queries if "ts_rank" in q["sql"]]
+    assert headlines and ranks and not set(headlines) & set(ranks)
+    assert response.context["groups"][1]["count"] == 30
+    page = client.get(SEARCH, {"q": "Kursk", "type": "article", "page": 2}).context
+    assert len(page["groups"][0]["results"]) == 5
+    assert all(r.snippet for r in page["groups"][0]["results"])
