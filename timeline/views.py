@@ -10,6 +10,7 @@ from config.keyset import KeysetPaginationMixin
 from config.pagecache import CorpusPageCacheMixin
 from config.pagination import NOT_FILTERS, KnownCountPaginator, filter_state
 from timeline import exports
+from timeline.cards import EventCards
 from timeline.facets import compute_facets
 from timeline.filters import EventFilter
 from timeline.histogram import build_histogram
@@ -34,12 +35,8 @@ class TimelineView(CorpusPageCacheMixin, KeysetPaginationMixin, FilterView):
     keyset_ordering = EventQuerySet.CHRONOLOGICAL
 
     def get_queryset(self):
-        return (
-            Event.objects.chronological()
-            .select_related("place")
-            .with_people_and_weapons()
-            .with_citations()
-        )
+        # A page's actors, weapons and citations come as plain rows (EventCards.load).
+        return Event.objects.chronological().select_related("place")
 
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get("format")
@@ -56,7 +53,7 @@ class TimelineView(CorpusPageCacheMixin, KeysetPaginationMixin, FilterView):
             return HttpResponseBadRequest(
                 filterset.form.errors.as_text(), content_type="text/plain; charset=utf-8"
             )
-        return self.export(export_format, filterset.qs)
+        return self.export(export_format, filterset.qs.with_people_and_weapons().with_citations())
 
     def export(self, export_format, events):
         absolute_url = self.request.build_absolute_uri
@@ -114,6 +111,7 @@ class TimelineView(CorpusPageCacheMixin, KeysetPaginationMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context.update(
             groups=group_by_period(context["object_list"]),
+            event_cards=EventCards.load(context["object_list"]),
             facets=facets,
             histogram=histogram,
             filters_valid=self.filters_valid(),

@@ -67,7 +67,7 @@ def test_page_count_comes_from_the_cached_histogram(client, db, django_assert_nu
 
     build_many_events(60)
     get(client)
-    with django_assert_num_queries(4):  # the page of events and its three prefetches
+    with django_assert_num_queries(4):  # the page of events and its cards' three queries
         response = client.get(TIMELINE, {"page": "2"})
     assert response.context["paginator"].count == 60
     assert len(response.context["object_list"]) == 10

@@ -1,9 +1,8 @@
-"""Template helpers for the timeline: dates shown as precisely as they are known."""
+"""Template helpers for the timeline: dates shown as precisely as they are known, event cards."""
 
 from django import template
-from django.utils.html import format_html
 
-from timeline.periods import period_datetime, period_label
+from timeline import cards
 
 register = template.Library()
 
@@ -11,13 +10,19 @@ register = template.Library()
 @register.simple_tag
 def period_time(day, precision):
     """`<time datetime="2024-11">Nov 2024</time>`: a month-precision date never shows a day."""
-    if day is None:
-        return ""
-    return format_html(
-        '<time datetime="{}">{}</time>',
-        period_datetime(day, precision),
-        period_label(day, precision),
-    )
+    return cards.period_time(day, precision)
+
+
+@register.simple_tag(takes_context=True)
+def event_card(context, event):
+    """One event of the timeline list, from the page's ``event_cards`` (EventCards.load)."""
+    return context["event_cards"](event)
+
+
+@register.simple_tag
+def event_badges(event):
+    """Type, status, period and place of an event, as on its card in the timeline."""
+    return cards.EventCards().badges(event)
 
 
 @register.simple_tag(takes_context=True)
