@@ -1,11 +1,12 @@
 """Timeline pages: the filterable list of events (with facets, histogram and exports) and one
 event with its evidence."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponseBadRequest
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from config.cache import cached_facets
+from config.cache import cache_key, cached_facets
 from config.keyset import KeysetPaginationMixin
 from config.pagecache import CorpusPageCacheMixin
 from config.pagination import NOT_FILTERS, KnownCountPaginator, filter_state
@@ -117,6 +118,10 @@ class TimelineView(CorpusPageCacheMixin, KeysetPaginationMixin, FilterView):
             filters_valid=self.filters_valid(),
             page_error=self.page_error,
             has_filters=any(any(values) for _, values in filter_state(self.request)),
+            # The filter form and the histogram, rendered, are shared like the aggregates
+            # they show (every page of one result, until the corpus or the code changes).
+            fragment_key=cache_key(["timeline-fragments", filter_state(self.request)]),
+            fragment_seconds=settings.SITREP_CACHE_SECONDS,
         )
         return context
 

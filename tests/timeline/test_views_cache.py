@@ -4,6 +4,8 @@ These counts sit under the page cache (config/pagecache.py): they serve the firs
 each URL (every page of one filter state shares them), so these tests render every request.
 """
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,7 +13,7 @@ from django.urls import reverse
 
 from config.cache import corpus_version
 from corpus.merge import merge_entities
-from tests.factories import ActorFactory, EventActorFactory
+from tests.factories import ActorFactory, EventActorFactory, EventFactory
 from timeline.choices import EventType
 
 TIMELINE = reverse("timeline:timeline")
@@ -109,3 +111,33 @@ def test_a_merge_shows_fresh_counts(client, scenario):
     assert "j-biden" in counts(get(client)[0], "actor")
     merge_entities(survivor=scenario.biden, merged=[double])
     assert "j-biden" not in counts(get(client)[0], "actor")
+
+
+def facet_count_html(response, name, value) -> int:
+    """The count printed beside one facet option."""
+    html = response.content.decode()
+    pattern = rf'name="{name}" value="{value}"[^>]*>[^<]*<span class="facet-count">(\d+)<'
+    return int(re.search(pattern, html).group(1))
+
+
+def test_rendered_filter_form_and_histogram_show_an_edit_on_the_next_request(client, scenario):
+    before, _ = get(client)
+    assert facet_count_html(before, "type", "decision") == 1
+    scenario.warning.event_type = EventType.DECISION
+    scenario.warning.save()
+    after, _ = get(client, {"page": "1"})
+    assert facet_count_html(after, "type", "decision") == 2
+
+
+def test_rendered_filter_form_is_not_shared_between_filters(client, scenario):
+    get(client, {"type": "decision"})
+    html = get(client, {"type": "strike"})[0].content.decode()
+    assert 'name="type" value="strike" checked' in html
+    assert 'name="type" value="decision" checked' not in html
+
+
+def test_rendered_histogram_follows_the_corpus(client, scenario):
+    get(client, {"type": "decision"})
+    EventFactory(title="Second decision", date="2024-11-18", event_type=EventType.DECISION)
+    html = get(client, {"type": "decision"})[0].content.decode()
+    assert "2 events, counted by day" in html
