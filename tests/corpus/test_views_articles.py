@@ -113,6 +113,34 @@ def test_list_query_count_is_fixed_with_many_rows(client, django_assert_max_num_
         client.get(ARTICLES, {"entity": "kursk", "outlet": outlets[0].slug, "page": 2})
 
 
+@pytest.mark.usefixtures("no_page_cache")
+def test_warm_list_runs_only_its_page_and_copies_queries(client, django_assert_num_queries):
+    """The total and the rendered filter form (its outlet choices) are cached."""
+    ArticleFactory.create_batch(3, outlet=OutletFactory())
+    client.get(ARTICLES)
+    with django_assert_num_queries(2):
+        response = client.get(ARTICLES)
+    assert len(response.context["articles"]) == 3
+
+
+@pytest.mark.usefixtures("no_page_cache")
+def test_cached_filter_form_shows_a_new_outlet_on_the_next_request(client, shelf):
+    client.get(ARTICLES)
+    OutletFactory(name="Kyiv Independent", slug="kyiv-independent")
+    assert '<option value="kyiv-independent">Kyiv Independent</option>' in (
+        client.get(ARTICLES).content.decode()
+    )
+
+
+@pytest.mark.usefixtures("no_page_cache")
+def test_cached_filter_form_offers_clear_only_on_a_url_with_parameters(client):
+    ArticleFactory.create_batch(30, outlet=OutletFactory())
+    clear = f'<a href="{ARTICLES}">Clear</a>'
+    assert clear not in client.get(ARTICLES).content.decode()
+    assert clear in client.get(ARTICLES, {"page": "2"}).content.decode()
+    assert clear not in client.get(ARTICLES).content.decode()
+
+
 # --- the reader ------------------------------------------------------------------------
 
 
