@@ -165,6 +165,11 @@ if not DEBUG:
 # --- Sitrep -----------------------------------------------------------------
 SITREP_SOURCES_DIR = Path(os.environ.get("SITREP_SOURCES_DIR", BASE_DIR / "fixtures" / "sources"))
 SITREP_FIXTURES_DIR = BASE_DIR / "fixtures"
+# Processes the ingest command forks to read and parse source files (corpus/ingest_reader.py);
+# unset: the cores less two; 0: all in the ingesting process.
+SITREP_INGEST_WORKERS = (
+    int(os.environ["SITREP_INGEST_WORKERS"]) if os.environ.get("SITREP_INGEST_WORKERS") else None
+)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ report it and go on with the other files.
 import codecs
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -41,7 +42,7 @@ class SourceText:
     raw: bytes
     text: str
 
-    @property
+    @cached_property  # asked for several times per file by ingest
     def checksum(self) -> str:
         return hashlib.sha256(self.raw).hexdigest()
 

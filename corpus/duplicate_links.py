@@ -91,21 +91,35 @@ class DuplicateGroups:
         self.stored: dict[int, int | None] = {}  # duplicate_of as loaded, to write the changes
 
     @classmethod
-    def load(cls, pks: Iterable[int]) -> "DuplicateGroups":
-        """The articles ``pks`` with every member of their groups, in two queries."""
+    def load(
+        cls, pks: Iterable[int], pending: "DuplicateGroups | None" = None
+    ) -> "DuplicateGroups":
+        """The articles ``pks`` with every member of their groups, in two queries.
+
+        ``pending`` are the groups of a chunk being written meanwhile: its rows are taken as
+        they will be once it is committed, whether or not the queries already see them.
+        """
         groups = cls()
         pks = list(pks)
         if not pks:
             return groups
-        links = Article.objects.filter(pk__any=pks).values_list("pk", "duplicate_of")
-        heads = {duplicate_of or pk for pk, duplicate_of in links}
+        later = pending.duplicate_of if pending else {}
+        links = dict(Article.objects.filter(pk__any=pks).values_list("pk", "duplicate_of"))
+        links.update((pk, later[pk]) for pk in pks if pk in later)
+        heads = {duplicate_of or pk for pk, duplicate_of in links.items()}
         if not heads:
             return groups
         # Two index look-ups (primary key, duplicate_of); a subquery in the OR would scan.
         rows = Article.objects.filter(Q(pk__any=heads) | Q(duplicate_of__any=heads))
-        for pk, duplicate_of, *rest in rows.values_list(*CANDIDATE_FIELDS):
-            groups.put(candidate(pk, *rest), duplicate_of)
-            groups.stored[pk] = duplicate_of
+        members = {
+            pk: (candidate(pk, *rest), duplicate_of)
+            for pk, duplicate_of, *rest in rows.values_list(*CANDIDATE_FIELDS)
+        }
+        members.update((pk, (pending.candidates[pk], later[pk])) for pk in later)
+        for pk, (member, duplicate_of) in members.items():
+            if pk in heads or duplicate_of in heads:
+                groups.put(member, duplicate_of)
+                groups.stored[pk] = duplicate_of
         return groups
 
     def put(self, member: Candidate, duplicate_of: int | None = None) -> None:

@@ -26,10 +26,10 @@ from corpus.ingest_batch import (
     abandon_chunk,
     finish_chunk,
     plan_chunk,
-    read_files,
 )
 from corpus.ingest_context import IngestContext, IngestReport, IngestResult, Status
 from corpus.ingest_one import ingest_file, unique_slug
+from corpus.ingest_reader import FileReader
 from corpus.ingest_writer import ChunkWriter
 from corpus.models import Article
 
@@ -51,8 +51,13 @@ def ingest_paths(
     context: IngestContext | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 0,
 ) -> IngestReport:
     """Ingest every file named or found (``*.txt``, recursively) under ``paths``.
+
+    With ``workers``, that many forked processes read and parse the files
+    (``corpus/ingest_reader.py``; the ``ingest`` command's default is ``default_workers()``);
+    fork only from a process that runs no other threads.
 
     With ``dry_run`` everything runs as usual inside one transaction that is rolled back,
     so the report is exactly what a real run would do.
@@ -67,7 +72,7 @@ def ingest_paths(
     # A real run commits chunk by chunk; a dry run nests them all in one transaction that it
     # rolls back, so later chunks still see the earlier ones as a real run would.
     with transaction.atomic() if dry_run else nullcontext():
-        for done, result in enumerate(_ingest_files(files, context), start=1):
+        for done, result in enumerate(_ingest_files(files, context, workers), start=1):
             report.results.append(result)
             if progress:
                 progress(done, len(files))
@@ -79,32 +84,56 @@ def ingest_paths(
     return report
 
 
-def _ingest_files(paths: list[Path], context: IngestContext) -> Iterator[IngestResult]:
-    """Results in file order, chunk by chunk, each chunk planned while the last is written."""
-    with ChunkWriter() as writer:
+def _ingest_files(
+    paths: list[Path], context: IngestContext, workers: int
+) -> Iterator[IngestResult]:
+    """Results in file order, chunk by chunk: each chunk is read and planned while the one
+    before is written, so PostgreSQL and Python work at the same time."""
+    batches = _batches(paths)
+    with FileReader(context, workers) as reader, ChunkWriter() as writer:
         writing: ChunkPlan | None = None
         carried: list[SourceFile] = []  # files a chunk left for the next one
-        position = 0
-        while position < len(paths) or carried:
-            # The first chunk has nothing to overlap with: a small one gets the writing going.
-            size = CHUNK_FILES if writing else FIRST_CHUNK_FILES
-            batch = paths[position : position + max(0, size - len(carried))]
-            position += len(batch)
-            # Parsed while the previous chunk is written, so the two overlap; until that is
-            # done no file can tell whether it is new, but in a run of new files all are.
-            files = carried + read_files(batch, context, prepare=writer.busy)
-            if writing:
-                yield from _settle(writing, writer.wait(), context)
+        reading = _submit(reader, next(batches, None))
+        while reading or carried:
+            # Without workers, files are parsed here while the previous chunk is written, so
+            # the two overlap; until that is done no file can tell whether it is new, but in a
+            # run of new files all are.
+            files = carried + (reading(writer.busy) if reading else [])
+            reading = _submit(reader, next(batches, None))
             try:
-                writing = plan_chunk(files, context)
+                plan = plan_chunk(files, context, pending=writing)
             except ChunkFailed:
+                if writing:
+                    yield from _settle(writing, writer.wait(), context)
                 carried, writing = [], None
                 yield from (ingest_file(path=file.path, context=context) for file in files)
                 continue
-            carried = writing.rest
-            writer.submit(writing)
+            if writing:
+                error = writer.wait()
+                if error:
+                    # The plan counted on the rows that were not written: both chunks go file
+                    # by file, the newer plan undone first.
+                    abandon_chunk(plan, context)
+                    yield from _settle(writing, error, context)
+                    carried, writing = [], None
+                    yield from (ingest_file(path=file.path, context=context) for file in files)
+                    continue
+                yield from finish_chunk(writing)
+            carried, writing = plan.rest, plan
+            writer.submit(plan)
         if writing:
             yield from _settle(writing, writer.wait(), context)
+
+
+def _batches(paths: list[Path]) -> Iterator[list[Path]]:
+    # The first chunk has nothing to overlap with: a small one gets the writing going.
+    yield from (paths[:FIRST_CHUNK_FILES],) if paths else ()
+    for start in range(FIRST_CHUNK_FILES, len(paths), CHUNK_FILES):
+        yield paths[start : start + CHUNK_FILES]
+
+
+def _submit(reader: FileReader, batch: list[Path] | None):
+    return reader.submit(batch) if batch is not None else None
 
 
 def _settle(plan: ChunkPlan, error: Exception | None, context: IngestContext) -> list[IngestResult]:

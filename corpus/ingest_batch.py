@@ -27,6 +27,7 @@ from corpus.ingest_context import (
     IngestResult,
     Status,
     article_fields,
+    describe,
     first_free_slug,
     relax_commit,
     slug_base,
@@ -39,7 +40,7 @@ from corpus.parse import parse_source
 # overlap nothing, stay short.
 CHUNK_FILES = 250
 FIRST_CHUNK_FILES = 50
-# The fields article_fields() and _prepare() give, by attribute name, in COPY order.
+# The fields article_fields() and prepare_file() give, by attribute name, in COPY order.
 FIELDS = (
     "title",
     "outlet_id",
@@ -73,7 +74,7 @@ class SourceFile:
     # What parsing gave; kept aside until the file is known to be written, since an unchanged
     # file or a copy is reported without warnings, as ingest_file reports it.
     prepared: bool = False
-    error: Exception | None = None
+    error: str = ""
     fields: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
@@ -107,32 +108,39 @@ class ChunkPlan:
 
 def read_files(paths: list[Path], context: IngestContext, *, prepare: bool) -> list[SourceFile]:
     """Read (and with ``prepare`` already parse) files; unreadable ones come back failed."""
-    files = []
-    for path in paths:
-        file = SourceFile(path, IngestResult(str(path), context.source_name(path), Status.FAILED))
-        try:
-            file.source = read_source(path, max_bytes=context.max_bytes)
-        except SourceError as error:
-            file.result.error = str(error)
-        except Exception as error:  # one bad file must not stop the chunk
-            file.result.fail(path, error)
-        if prepare and file.source:
-            _prepare(file, context)
-        files.append(file)
-    return files
+    return [read_file(path, context, prepare=prepare) for path in paths]
 
 
-def plan_chunk(files: list[SourceFile], context: IngestContext) -> ChunkPlan:
-    """Everything but the writing; raises ``ChunkFailed`` with nothing changed."""
+def read_file(path: Path, context: IngestContext, *, prepare: bool) -> SourceFile:
+    file = SourceFile(path, IngestResult(str(path), context.source_name(path), Status.FAILED))
+    try:
+        file.source = read_source(path, max_bytes=context.max_bytes)
+    except SourceError as error:
+        file.result.error = str(error)
+    except Exception as error:  # one bad file must not stop the chunk
+        file.result.fail(path, error)
+    if prepare and file.source:
+        prepare_file(file, context)
+    return file
+
+
+def plan_chunk(
+    files: list[SourceFile], context: IngestContext, *, pending: ChunkPlan | None = None
+) -> ChunkPlan:
+    """Everything but the writing; raises ``ChunkFailed`` with nothing changed.
+
+    ``pending`` is a chunk being written meanwhile, not committed yet: the plan sees its rows
+    as they will be, so it must be written after it, and only if it succeeds.
+    """
     plan = ChunkPlan([], [], [])
     try:
-        plan.to_write, decided = _resolve(files, context)
+        plan.to_write, decided = _resolve(files, context, pending)
         plan.files, plan.rest = files[:decided], files[decided:]
         if plan.to_write:
             _assign_ids(plan.new)
             _compare(plan, context.index)
-            plan.groups = _link(plan.to_write)
-            _assign_slugs(plan.new)
+            plan.groups = _link(plan.to_write, pending and pending.groups)
+            _assign_slugs(plan.new, pending)
     except Exception as error:
         abandon_chunk(plan, context)
         raise ChunkFailed(f"{type(error).__name__}: {error}") from error
@@ -172,13 +180,25 @@ def abandon_chunk(plan: ChunkPlan, context: IngestContext) -> None:
 class _Stored:
     """The stored articles a chunk's files name or copy, as each file in turn will find them."""
 
-    def __init__(self, files: list[SourceFile]):
+    def __init__(self, files: list[SourceFile], pending: ChunkPlan | None):
         names = [file.result.source_file for file in files]
         checksums = [file.source.checksum for file in files]
         rows = Article.objects.filter(Q(source_file__in=names) | Q(checksum__in=checksums))
         self.by_name = {
             row["source_file"]: row for row in rows.values("pk", "source_file", "checksum", "slug")
         }
+        # The pending chunk's rows as they will be: whether or not its commit came before the
+        # query, the result is the same.
+        wanted, checksums = {*names, *self.by_name}, set(checksums)
+        for file in pending.to_write if pending else ():
+            name, checksum = file.result.source_file, file.source.checksum
+            if name in wanted or checksum in checksums:
+                self.by_name[name] = {
+                    "pk": file.pk,
+                    "source_file": name,
+                    "checksum": checksum,
+                    "slug": file.result.slug,
+                }
         self.name_by_checksum = {row["checksum"]: name for name, row in self.by_name.items()}
 
     def copy_of(self, name: str, checksum: str) -> str | None:
@@ -194,12 +214,14 @@ class _Stored:
         self.name_by_checksum[checksum] = name
 
 
-def _resolve(files: list[SourceFile], context: IngestContext) -> tuple[list[SourceFile], int]:
+def _resolve(
+    files: list[SourceFile], context: IngestContext, pending: ChunkPlan | None
+) -> tuple[list[SourceFile], int]:
     """Decide each readable file's fate as ``ingest_file`` would, and prepare the ones to
     write. Returns them and how many files were decided: a file naming an article that an
     earlier file of the chunk writes waits for the next chunk, when that row exists."""
     readable = [file for file in files if file.source]
-    stored = _Stored(readable) if readable else None
+    stored = _Stored(readable, pending) if readable else None
     written: set[str] = set()
     to_write = []
     for position, file in enumerate(files):
@@ -221,7 +243,7 @@ def _resolve(files: list[SourceFile], context: IngestContext) -> tuple[list[Sour
     return to_write, len(files)
 
 
-def _prepare(file: SourceFile, context: IngestContext) -> None:
+def prepare_file(file: SourceFile, context: IngestContext) -> None:
     """Parse the text and find its mentions and shingles."""
     file.prepared = True
     name, text = file.result.source_file, file.source.text
@@ -231,7 +253,7 @@ def _prepare(file: SourceFile, context: IngestContext) -> None:
         file.signature = shingles(file.fields["body"])
         file.matches = context.extractor.find(file.fields["body"])
     except Exception as error:  # reported only if the file turns out to need writing
-        file.error = error
+        file.error = describe(error)  # text, so it can come back from a worker process
         return
     file.fields.update(source_file=name, checksum=file.source.checksum, raw_text=text)
 
@@ -239,7 +261,7 @@ def _prepare(file: SourceFile, context: IngestContext) -> None:
 def _accept(file: SourceFile, existing: dict | None, context: IngestContext) -> bool:
     """Make ``file`` a new or changed article; False if its text could not be parsed."""
     if not file.prepared:
-        _prepare(file, context)
+        prepare_file(file, context)
     result = file.result
     result.warnings.extend(file.warnings)
     if file.error:
@@ -281,12 +303,13 @@ def _compare(plan: ChunkPlan, index: DuplicateIndex) -> None:
         index.add(file.pk, file.signature)
 
 
-def _link(files: list[SourceFile]) -> DuplicateGroups:
+def _link(files: list[SourceFile], pending: DuplicateGroups | None) -> DuplicateGroups:
     """Release changed articles from their groups and join each file to its near-duplicates'
     groups, in file order, as ``ingest_file`` does."""
     new = {file.pk for file in files if not file.existing}
     stored = {pk for file in files for pk in file.similar} - new
-    groups = DuplicateGroups.load(stored | {file.pk for file in files if file.existing})
+    changed = {file.pk for file in files if file.existing}
+    groups = DuplicateGroups.load(stored | changed, pending=pending)
     for file in files:
         fields = file.fields
         groups.put(
@@ -306,13 +329,16 @@ def _link(files: list[SourceFile]) -> DuplicateGroups:
     return groups
 
 
-def _assign_slugs(files: list[SourceFile]) -> None:
-    """Unique slugs for the new articles, against the stored ones and each other (one query)."""
+def _assign_slugs(files: list[SourceFile], pending: ChunkPlan | None) -> None:
+    """Unique slugs for the new articles, against the stored ones, the pending chunk's and
+    each other (one query)."""
     if not files:
         return
     bases = [slug_base(file.fields["title"]) for file in files]
     prefixes = reduce(or_, (Q(slug__startswith=base) for base in set(bases)))
     taken = set(Article.objects.filter(prefixes).values_list("slug", flat=True))
+    if pending:
+        taken.update(file.result.slug for file in pending.new)
     for file, base in zip(files, bases, strict=True):
         file.result.slug = first_free_slug(base, taken)
         taken.add(file.result.slug)

@@ -9,6 +9,8 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from corpus.ingest import ingest_paths
+from corpus.ingest_reader import default_workers
 from corpus.models import Alias, Article, Entity, Mention, Outlet
 from tests.corpus.sources import F001, F003, F004, SOURCES, copy_sources, make_outlets
 from tests.factories import (
@@ -50,6 +52,34 @@ def test_ingest_prints_a_summary(sources):
     out, _ = run("ingest", str(sources), verbosity=2)
     assert "0 new, 0 updated, 5 unchanged, 1 duplicates, 0 failed." in out
     assert f"unchanged: {F003} (near-duplicate of {F004})" in out
+
+
+def test_ingest_workers_come_from_the_option_else_the_setting(sources, settings, monkeypatch):
+    make_outlets()
+    asked = []
+
+    def recording(**kwargs):
+        asked.append(kwargs["workers"])
+        return ingest_paths(**kwargs)
+
+    monkeypatch.setattr("corpus.management.commands.ingest.ingest_paths", recording)
+    out, _ = run("ingest", str(sources), "--workers=2")
+    assert "5 files: 5 new" in out  # read and parsed in two forked processes
+    settings.SITREP_INGEST_WORKERS = 0
+    out, _ = run("ingest", str(sources))
+    assert "0 new, 0 updated, 5 unchanged" in out
+    assert asked == [2, 0]
+
+
+def test_the_default_number_of_workers_leaves_a_core_each_to_postgres_and_the_writer(
+    settings, monkeypatch
+):
+    settings.SITREP_INGEST_WORKERS = None
+    for cores, workers in [(1, 0), (2, 0), (4, 2), (None, 0)]:
+        monkeypatch.setattr("corpus.ingest_reader.os.cpu_count", lambda cores=cores: cores)
+        assert default_workers() == workers
+    settings.SITREP_INGEST_WORKERS = 3
+    assert default_workers() == 3
 
 
 def test_ingest_puts_names_no_alias_knows_in_the_review_queue(sources):

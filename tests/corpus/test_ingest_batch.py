@@ -7,7 +7,17 @@ from django.test.utils import CaptureQueriesContext
 
 from corpus.ingest import IngestContext, Status, expand_paths, ingest_file, ingest_paths
 from corpus.models import Article, Mention
-from tests.corpus.sources import F000, F001, F002, F003, F004, copy_sources, make_outlets
+from corpus.parse import parse_source
+from tests.corpus.sources import (
+    F000,
+    F001,
+    F002,
+    F003,
+    F004,
+    copy_sources,
+    make_outlets,
+    source_text,
+)
 from tests.factories import AliasFactory, PlaceFactory, WeaponFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +225,134 @@ def test_progress_is_reported_once_per_file_in_order(tmp_path, settings, monkeyp
     calls = []
     ingest_paths(paths=[tmp_path], progress=lambda done, total: calls.append((done, total)))
     assert calls == [(done, 10) for done in range(1, 11)]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("chunk_files", [1, 2])
+def test_a_chunk_planned_before_the_last_one_commits_gives_the_same_rows(
+    tmp_path, settings, monkeypatch, chunk_files
+):
+    """Each chunk is planned while the one before is still being written: its copies, slugs
+    and near-duplicate groups must count that chunk's rows as if they were committed."""
+    import threading
+
+    import corpus.ingest
+    import corpus.ingest_writer
+
+    monkeypatch.setattr("corpus.ingest.CHUNK_FILES", chunk_files)
+    monkeypatch.setattr("corpus.ingest.FIRST_CHUNK_FILES", chunk_files)
+    monkeypatch.setattr("corpus.ingest.ingest_file", None)
+    planned, written, turn = [], [], threading.Condition()
+    plan_chunk, write_chunk = corpus.ingest.plan_chunk, corpus.ingest_writer.write_chunk
+
+    def plan_then_signal(*args, **kwargs):
+        plan = plan_chunk(*args, **kwargs)
+        with turn:
+            planned.append(kwargs.get("pending") is not None)
+            turn.notify_all()
+        return plan
+
+    def write_after_the_next_plan(plan):
+        # Hold the write (uncommitted) until the next chunk is planned; the last one waits
+        # for a plan that never comes, briefly.
+        with turn:
+            turn.wait_for(lambda: len(planned) > len(written), timeout=0.5)
+        written.append(plan)
+        write_chunk(plan)
+
+    monkeypatch.setattr("corpus.ingest.plan_chunk", plan_then_signal)
+    monkeypatch.setattr("corpus.ingest_writer.write_chunk", write_after_the_next_plan)
+    overlapped = replay(tmp_path / "overlapped", settings, batched)
+    assert sum(planned) > 10  # most chunks were planned on top of an uncommitted one
+    Article.objects.update(duplicate_of=None)
+    Article.objects.all().delete()
+    assert replay(tmp_path / "one-by-one", settings, file_by_file) == overlapped
+
+    # A near-duplicate of an article still being written joins its group; the longer copy,
+    # which comes second, is canonical, so the pending article gets a link once written.
+    Article.objects.update(duplicate_of=None)
+    Article.objects.all().delete()
+    pair = tmp_path / "pair"
+    pair.mkdir()
+    (pair / "a.txt").write_text(source_text(F001))
+    (pair / "b.txt").write_text(source_text(F001) + "\nOne more line.\n")
+    settings.SITREP_SOURCES_DIR = pair
+    batched([pair])
+    assert Article.objects.get(source_file="a.txt").duplicate_of.source_file == "b.txt"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_a_chunk_fails_the_one_planned_on_it_is_redone_file_by_file(
+    tmp_path, settings, monkeypatch
+):
+    monkeypatch.setattr("corpus.ingest.CHUNK_FILES", 2)
+    monkeypatch.setattr("corpus.ingest.FIRST_CHUNK_FILES", 2)
+    sources = copy_sources(tmp_path, [F000, F001, F002, F003, F004], manifest=False)
+    settings.SITREP_SOURCES_DIR = sources
+    (sources / "manifest.toml").write_text(
+        f'[files."{F001}"]\nurl = "https://example.com/{"a" * 1100}"\n'
+    )
+    fallbacks = []
+
+    def counted(*, path, context):
+        fallbacks.append(path.name)
+        return ingest_file(path=path, context=context)
+
+    monkeypatch.setattr("corpus.ingest.ingest_file", counted)
+    context = IngestContext.build()
+    report = ingest_paths(paths=[sources], context=context)
+
+    assert [r.status for r in report.results] == [
+        Status.NEW,
+        Status.FAILED,
+        Status.NEW,
+        Status.NEW,
+        Status.NEW,
+    ]
+    assert "DataError" in report.results[1].error
+    # The failed chunk and the one planned while it was written; the last one not.
+    assert fallbacks[:4] == [F000, F001, F002, F003] and F004 not in fallbacks
+    assert sorted(Article.objects.values_list("source_file", flat=True)) == [
+        F000,
+        F002,
+        F003,
+        F004,
+    ]
+    assert Article.objects.get(source_file=F003).duplicate_of.source_file == F004
+    assert set(context.index.signatures) == set(Article.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("chunk_files", [3, 250])
+def test_worker_processes_give_the_same_rows_as_file_by_file(
+    tmp_path, settings, monkeypatch, chunk_files
+):
+    monkeypatch.setattr("corpus.ingest.CHUNK_FILES", chunk_files)
+    monkeypatch.setattr("corpus.ingest.FIRST_CHUNK_FILES", chunk_files)
+    monkeypatch.setattr("corpus.ingest.ingest_file", None)
+
+    def with_workers(paths):
+        return ingest_paths(paths=paths, context=IngestContext.build(), workers=2).results
+
+    forked = replay(tmp_path / "forked", settings, with_workers)
+    Article.objects.update(duplicate_of=None)
+    Article.objects.all().delete()
+    assert replay(tmp_path / "one-by-one", settings, file_by_file) == forked
+
+
+def test_a_file_that_fails_in_a_worker_is_named_with_its_error(tmp_path, settings, monkeypatch):
+    sources = copy_sources(tmp_path, [F000, F001, F002], manifest=False)
+    settings.SITREP_SOURCES_DIR = sources
+    (sources / "zz-bad.txt").write_text("A headline\n\nA body the parser chokes on.\n")
+
+    def choking(text):
+        if "chokes" in text:
+            raise ValueError("cannot parse this")
+        return parse_source(text)
+
+    # Set before the workers are forked, so they run it too.
+    monkeypatch.setattr("corpus.ingest_batch.parse_source", choking)
+    report = ingest_paths(paths=[sources], context=IngestContext.build(), workers=2)
+
+    assert [r.status for r in report.results] == [Status.NEW] * 3 + [Status.FAILED]
+    assert report.results[3].error == f"{sources / 'zz-bad.txt'}: ValueError: cannot parse this"
+    assert Article.objects.count() == 3

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from corpus.ingest import IngestContext, IngestReport, Status, ingest_paths
+from corpus.ingest_reader import default_workers
 from corpus.manifest import ManifestError
 from corpus.models import Article
 from corpus.review import detect_unknown_names
@@ -39,8 +40,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--max-bytes", type=int, help="Refuse files larger than this (default 2 MiB)."
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            help="Processes that read and parse the files while this one writes (default: "
+            "SITREP_INGEST_WORKERS, else the cores less two; 0: none).",
+        )
 
-    def handle(self, *args, paths, dry_run, force, manifest, max_bytes, verbosity, **options):
+    def handle(
+        self, *args, paths, dry_run, force, manifest, max_bytes, workers, verbosity, **options
+    ):
         try:
             context = IngestContext.build(manifest_path=manifest, max_bytes=max_bytes, force=force)
         except ManifestError as error:
@@ -50,6 +59,7 @@ class Command(BaseCommand):
             context=context,
             dry_run=dry_run,
             progress=self._progress if verbosity >= 1 else None,
+            workers=default_workers() if workers is None else max(0, workers),
         )
         self._write_report(report, verbosity)
         self._queue_unknown_names(report, verbosity)

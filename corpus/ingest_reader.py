@@ -1,0 +1,101 @@
+"""Read and parse source files, in worker processes when there are cores to spare.
+
+Reading a file, parsing it, finding its mentions and its shingles depend on nothing but the
+file and the run's context, and are most of ingest's Python work. ``FileReader`` hands each
+chunk's paths to a pool of forked worker processes while this process plans and writes the
+chunks before it; what depends on the order of files (the near-duplicate index and links,
+slugs, ids) stays here. The alias automaton, outlets and manifest are built before the fork
+and shared with the workers, which never touch the database.
+
+With no workers the files are read here, as the chunk before is written, and parsed only if
+that write is still going (else only the files that need writing are parsed, when planned).
+A worker parses a file unless the stored article of the same name has its exact bytes, so a
+rerun over unchanged files costs the workers a read, as it does this process.
+"""
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+
+from corpus.ingest_batch import SourceFile, prepare_file, read_file, read_files
+from corpus.ingest_context import IngestContext
+from corpus.models import Article
+
+# Worker tasks per worker and chunk: small enough to even out uneven files, large enough that
+# a task's round trip is not paid per file.
+TASKS_PER_WORKER = 4
+
+# The worker processes' context: set in the parent before the fork, inherited by the workers.
+_context: IngestContext | None = None
+
+
+def default_workers() -> int:
+    """``SITREP_INGEST_WORKERS``, else the cores less two: PostgreSQL and the process that
+    plans and writes each need one, and on two cores workers only add the cost of sending
+    every parsed file between processes."""
+    configured = getattr(settings, "SITREP_INGEST_WORKERS", None)
+    if configured is not None:
+        return max(0, int(configured))
+    return max(0, (os.cpu_count() or 1) - 2)
+
+
+class FileReader:
+    """``submit(paths)`` starts reading a chunk; the returned callable gives its files."""
+
+    def __init__(self, context: IngestContext, workers: int) -> None:
+        self.context = context
+        self._pool = None
+        if workers > 0:
+            # Built once here, before the fork, so the workers share them; then no worker needs
+            # the database (their copy of this process's connection must stay unused).
+            context.extractor  # noqa: B018 - built before the fork
+            context.outlet_id("")
+            global _context
+            _context = context
+            self._pool = multiprocessing.get_context("fork").Pool(workers)
+            self._workers = workers
+
+    def submit(self, paths: list[Path]) -> Callable[[bool], list[SourceFile]]:
+        """Start reading ``paths``; the callable returns their files, in order, given whether
+        files read here should be parsed already."""
+        if self._pool is None:
+            return lambda prepare: read_files(paths, self.context, prepare=prepare)
+        tasks = list(zip(paths, self._stored_checksums(paths), strict=True))
+        size = max(1, len(tasks) // (self._workers * TASKS_PER_WORKER))
+        pending = self._pool.map_async(_read_and_prepare, tasks, chunksize=size)
+        return lambda prepare: pending.get()
+
+    def _stored_checksums(self, paths: list[Path]) -> list[str | None]:
+        if self.context.force:
+            return [None] * len(paths)
+        names = [self.context.source_name(path) for path in paths]
+        stored = dict(
+            Article.objects.filter(source_file__in=names).values_list("source_file", "checksum")
+        )
+        return [stored.get(name) for name in names]
+
+    def __enter__(self) -> "FileReader":
+        return self
+
+    def __exit__(self, exc_type, *exc_info) -> None:
+        global _context
+        _context = None
+        if self._pool is None:
+            return
+        if exc_type is None:
+            self._pool.close()
+        else:
+            self._pool.terminate()
+        self._pool.join()  # so the workers' CPU time is counted as this process's children's
+
+
+def _read_and_prepare(task: tuple[Path, str | None]) -> SourceFile:
+    """In a worker: read the file, and parse it unless it is stored unchanged."""
+    path, stored_checksum = task
+    file = read_file(path, _context, prepare=False)
+    if file.source and file.source.checksum != stored_checksum:
+        prepare_file(file, _context)
+    return file
