@@ -61,9 +61,21 @@ def test_table_shows_each_page_and_judges_the_targets():
         "queries": {"article": {"queries": 4, "ms": 30}},
         "compare": {"ratio": 25.0},
         "bulk_load": {"peak_mb": 70},
-        "ingest": {"extraction_per_s": 2000.0, "ingest_per_s": 100.0},
+        "ingest": {
+            "extraction_per_s": 2000.0,
+            "ingest_per_s": 1100.0,
+            "ingest_seconds": 1.8,
+            "workers": 0,
+            "ingest_cpu_seconds": 1.9,
+            "ingest_pg_cpu_seconds": 1.7,
+            "ingest_per_cpu_s": 555.6,
+        },
     }
     table = to_markdown(results)
+    assert "0 worker processes) | 1100.0 articles/s (1.8 s)" in table
+    assert "| 1.9 s + 1.7 s: 555.6 articles per CPU-second | ≥ 1,000/s per core: **missed** |" in (
+        table
+    )
     assert "| article | 50.0 | 20.0 | 60.0 | 80.0 | 10.0 / 12.0 | 30 | 4 |" in table
     assert "≤ 50 ms: **missed**" in table
     assert "| speed-up on the same fixture | 25.0x | ≥ 20x: met |" in table
