@@ -222,6 +222,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "TIMEOUT": SITREP_CACHE_SECONDS,
+            # Django's default of 300 entries is less than one timeline page's event cards
+            # (timeline/cards.py) plus its facets, form and page: the caches would evict
+            # each other on every request. SITREP_LOCMEM_CACHE_ENTRIES bounds memory instead.
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SITREP_LOCMEM_CACHE_ENTRIES", "5000"))},
         }
     }
 

@@ -48,6 +48,13 @@ def test_local_memory_backend_otherwise():
     assert settings_caches()["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
+def test_local_memory_cache_holds_more_than_a_page_of_event_cards():
+    # Django's default (300) would evict a timeline page's own cards while rendering it.
+    assert settings_caches()["OPTIONS"]["MAX_ENTRIES"] == 5000
+    custom = settings_caches(SITREP_LOCMEM_CACHE_ENTRIES="500")
+    assert custom["OPTIONS"]["MAX_ENTRIES"] == 500
+
+
 def test_cached_facets_compute_once_per_key_until_the_corpus_changes():
     cache.clear()
     calls = []
