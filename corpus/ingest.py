@@ -126,10 +126,13 @@ def _ingest_files(
 
 
 def _batches(paths: list[Path]) -> Iterator[list[Path]]:
-    # The first chunk has nothing to overlap with: a small one gets the writing going.
-    yield from (paths[:FIRST_CHUNK_FILES],) if paths else ()
-    for start in range(FIRST_CHUNK_FILES, len(paths), CHUNK_FILES):
-        yield paths[start : start + CHUNK_FILES]
+    """The chunks' files: small at first and at the end, since the first chunk's parsing and
+    the last one's writing overlap nothing; ``CHUNK_FILES`` in between."""
+    start, size = 0, FIRST_CHUNK_FILES
+    while start < len(paths):
+        yield paths[start : start + size]
+        start += size
+        size = min(CHUNK_FILES, max(FIRST_CHUNK_FILES, (len(paths) - start) // 2))
 
 
 def _submit(reader: FileReader, batch: list[Path] | None):

@@ -356,3 +356,16 @@ def test_a_file_that_fails_in_a_worker_is_named_with_its_error(tmp_path, setting
     assert [r.status for r in report.results] == [Status.NEW] * 3 + [Status.FAILED]
     assert report.results[3].error == f"{sources / 'zz-bad.txt'}: ValueError: cannot parse this"
     assert Article.objects.count() == 3
+
+
+def test_chunks_are_small_at_the_start_and_shrink_towards_the_end(monkeypatch):
+    """The first chunk's parsing and the last one's writing overlap nothing: both are short."""
+    from corpus.ingest import _batches
+
+    monkeypatch.setattr("corpus.ingest.CHUNK_FILES", 250)
+    monkeypatch.setattr("corpus.ingest.FIRST_CHUNK_FILES", 50)
+    paths = list(range(2000))
+    chunks = list(_batches(paths))
+    assert [len(chunk) for chunk in chunks] == [50] + [250] * 6 + [225, 112, 56, 50, 7]
+    assert [path for chunk in chunks for path in chunk] == paths
+    assert list(_batches([])) == []
