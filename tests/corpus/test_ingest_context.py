@@ -18,8 +18,7 @@ def setting(name: str) -> str:
 def server_has_lz4() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
-            "WHERE name = 'default_toast_compression'"
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
         )
         return cursor.fetchone()[0]
 
