@@ -58,7 +58,7 @@ def main(sources_dir: Path) -> dict:
         "extraction_per_s": round(len(files) / extraction, 1),
         "mentions_found": found,
         "chunk_files": CHUNK_FILES,
-        "workers": workers,
+        "workers": report.workers,  # 0 if this process could not fork
         "ingest_seconds": round(ingest, 2),
         "ingest_cpu_seconds": round(ingest_cpu, 2),
         "ingest_per_s": round(len(files) / ingest, 1),

@@ -56,8 +56,8 @@ def ingest_paths(
     """Ingest every file named or found (``*.txt``, recursively) under ``paths``.
 
     With ``workers``, that many forked processes read and parse the files
-    (``corpus/ingest_reader.py``; the ``ingest`` command's default is ``default_workers()``);
-    fork only from a process that runs no other threads.
+    (``corpus/ingest_reader.py``; the ``ingest`` command's default is ``default_workers()``),
+    if this process can fork safely: ``report.workers`` says how many did.
 
     With ``dry_run`` everything runs as usual inside one transaction that is rolled back,
     so the report is exactly what a real run would do.
@@ -71,8 +71,9 @@ def ingest_paths(
     )
     # A real run commits chunk by chunk; a dry run nests them all in one transaction that it
     # rolls back, so later chunks still see the earlier ones as a real run would.
-    with transaction.atomic() if dry_run else nullcontext():
-        for done, result in enumerate(_ingest_files(files, context, workers), start=1):
+    with transaction.atomic() if dry_run else nullcontext(), FileReader(context, workers) as reader:
+        report.workers = reader.workers
+        for done, result in enumerate(_ingest_files(files, context, reader), start=1):
             report.results.append(result)
             if progress:
                 progress(done, len(files))
@@ -85,12 +86,12 @@ def ingest_paths(
 
 
 def _ingest_files(
-    paths: list[Path], context: IngestContext, workers: int
+    paths: list[Path], context: IngestContext, reader: FileReader
 ) -> Iterator[IngestResult]:
     """Results in file order, chunk by chunk: each chunk is read and planned while the one
     before is written, so PostgreSQL and Python work at the same time."""
     batches = _batches(paths)
-    with FileReader(context, workers) as reader, ChunkWriter() as writer:
+    with ChunkWriter() as writer:
         writing: ChunkPlan | None = None
         carried: list[SourceFile] = []  # files a chunk left for the next one
         reading = _submit(reader, next(batches, None))

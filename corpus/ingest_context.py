@@ -65,6 +65,7 @@ def describe(error: Exception) -> str:
 class IngestReport:
     results: list[IngestResult] = field(default_factory=list)
     dry_run: bool = False
+    workers: int = 0  # processes that read and parsed the files, besides this one
 
     def count(self, status: Status) -> int:
         return sum(1 for result in self.results if result.status == status)

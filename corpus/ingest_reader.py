@@ -15,10 +15,12 @@ rerun over unchanged files costs the workers a read, as it does this process.
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 
 from corpus.ingest_batch import SourceFile, prepare_file, read_file, read_files
 from corpus.ingest_context import IngestContext
@@ -43,20 +45,26 @@ def default_workers() -> int:
 
 
 class FileReader:
-    """``submit(paths)`` starts reading a chunk; the returned callable gives its files."""
+    """``submit(paths)`` starts reading a chunk; the returned callable gives its files.
+
+    ``workers`` is how many processes read them: 0 if none were asked for, or if this process
+    cannot fork safely (see ``_single_threaded``).
+    """
 
     def __init__(self, context: IngestContext, workers: int) -> None:
         self.context = context
+        self.workers = 0
         self._pool = None
         if workers > 0:
             # Built once here, before the fork, so the workers share them; then no worker needs
             # the database (their copy of this process's connection must stay unused).
             context.extractor  # noqa: B018 - built before the fork
             context.outlet_id("")
+        if workers > 0 and _single_threaded():
             global _context
             _context = context
             self._pool = multiprocessing.get_context("fork").Pool(workers)
-            self._workers = workers
+            self.workers = workers
 
     def submit(self, paths: list[Path]) -> Callable[[bool], list[SourceFile]]:
         """Start reading ``paths``; the callable returns their files, in order, given whether
@@ -64,7 +72,7 @@ class FileReader:
         if self._pool is None:
             return lambda prepare: read_files(paths, self.context, prepare=prepare)
         tasks = list(zip(paths, self._stored_checksums(paths), strict=True))
-        size = max(1, len(tasks) // (self._workers * TASKS_PER_WORKER))
+        size = max(1, len(tasks) // (self.workers * TASKS_PER_WORKER))
         pending = self._pool.map_async(_read_and_prepare, tasks, chunksize=size)
         return lambda prepare: pending.get()
 
@@ -90,6 +98,23 @@ class FileReader:
         else:
             self._pool.terminate()
         self._pool.join()  # so the workers' CPU time is counted as this process's children's
+
+
+def _single_threaded() -> bool:
+    """Whether this process can fork: a child gets only the forking thread, and a lock another
+    thread held at that moment (the connection pool's, an import's) stays held in it forever.
+
+    The connection pool's threads are the usual others: outside a transaction the connections
+    are closed and the pools with them (they reopen on the next query). A process with a
+    transaction open, or other threads of its own (a web server's), reads in process.
+    """
+    if any(db.in_atomic_block for db in connections.all(initialized_only=True)):
+        return False
+    connections.close_all()
+    for db in connections.all(initialized_only=True):
+        if getattr(db, "close_pool", None):
+            db.close_pool()
+    return threading.active_count() == 1
 
 
 def _read_and_prepare(task: tuple[Path, str | None]) -> SourceFile:

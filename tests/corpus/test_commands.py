@@ -54,13 +54,15 @@ def test_ingest_prints_a_summary(sources):
     assert f"unchanged: {F003} (near-duplicate of {F004})" in out
 
 
+@pytest.mark.django_db(transaction=True)  # workers fork only outside a transaction
 def test_ingest_workers_come_from_the_option_else_the_setting(sources, settings, monkeypatch):
     make_outlets()
     asked = []
 
     def recording(**kwargs):
-        asked.append(kwargs["workers"])
-        return ingest_paths(**kwargs)
+        report = ingest_paths(**kwargs)
+        asked.append((kwargs["workers"], report.workers))
+        return report
 
     monkeypatch.setattr("corpus.management.commands.ingest.ingest_paths", recording)
     out, _ = run("ingest", str(sources), "--workers=2")
@@ -68,7 +70,7 @@ def test_ingest_workers_come_from_the_option_else_the_setting(sources, settings,
     settings.SITREP_INGEST_WORKERS = 0
     out, _ = run("ingest", str(sources))
     assert "0 new, 0 updated, 5 unchanged" in out
-    assert asked == [2, 0]
+    assert asked == [(2, 2), (0, 0)]
 
 
 def test_the_default_number_of_workers_leaves_a_core_each_to_postgres_and_the_writer(

@@ -322,6 +322,8 @@ def test_when_a_chunk_fails_the_one_planned_on_it_is_redone_file_by_file(
     assert set(context.index.signatures) == set(Article.objects.values_list("pk", flat=True))
 
 
+# Workers are forked only outside a transaction (see corpus/ingest_reader.py).
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("chunk_files", [3, 250])
 def test_worker_processes_give_the_same_rows_as_file_by_file(
     tmp_path, settings, monkeypatch, chunk_files
@@ -331,7 +333,9 @@ def test_worker_processes_give_the_same_rows_as_file_by_file(
     monkeypatch.setattr("corpus.ingest.ingest_file", None)
 
     def with_workers(paths):
-        return ingest_paths(paths=paths, context=IngestContext.build(), workers=2).results
+        report = ingest_paths(paths=paths, context=IngestContext.build(), workers=2)
+        assert report.workers == 2
+        return report.results
 
     forked = replay(tmp_path / "forked", settings, with_workers)
     Article.objects.update(duplicate_of=None)
@@ -339,6 +343,7 @@ def test_worker_processes_give_the_same_rows_as_file_by_file(
     assert replay(tmp_path / "one-by-one", settings, file_by_file) == forked
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_file_that_fails_in_a_worker_is_named_with_its_error(tmp_path, settings, monkeypatch):
     sources = copy_sources(tmp_path, [F000, F001, F002], manifest=False)
     settings.SITREP_SOURCES_DIR = sources
@@ -353,6 +358,7 @@ def test_a_file_that_fails_in_a_worker_is_named_with_its_error(tmp_path, setting
     monkeypatch.setattr("corpus.ingest_batch.parse_source", choking)
     report = ingest_paths(paths=[sources], context=IngestContext.build(), workers=2)
 
+    assert report.workers == 2
     assert [r.status for r in report.results] == [Status.NEW] * 3 + [Status.FAILED]
     assert report.results[3].error == f"{sources / 'zz-bad.txt'}: ValueError: cannot parse this"
     assert Article.objects.count() == 3
@@ -369,3 +375,12 @@ def test_chunks_are_small_at_the_start_and_shrink_towards_the_end(monkeypatch):
     assert [len(chunk) for chunk in chunks] == [50] + [250] * 6 + [225, 112, 56, 50, 7]
     assert [path for chunk in chunks for path in chunk] == paths
     assert list(_batches([])) == []
+
+
+def test_no_worker_is_forked_inside_a_transaction(tmp_path, settings):
+    """A forked child would share the open transaction's connection: files are read here."""
+    sources = copy_sources(tmp_path, [F000, F001], manifest=False)
+    settings.SITREP_SOURCES_DIR = sources
+    report = ingest_paths(paths=[sources], context=IngestContext.build(), workers=2)
+    assert report.workers == 0
+    assert [r.status for r in report.results] == [Status.NEW, Status.NEW]
