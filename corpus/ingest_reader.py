@@ -17,6 +17,8 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from django.conf import settings
@@ -63,7 +65,12 @@ class FileReader:
         if workers > 0 and _single_threaded():
             global _context
             _context = context
-            self._pool = multiprocessing.get_context("fork").Pool(workers)
+            # An executor, not multiprocessing.Pool: a worker that dies (killed, out of memory)
+            # breaks it with an error instead of leaving its tasks waiting forever. With fork
+            # it starts every worker on its first task, before its own thread: now, while this
+            # process has no other (the next query reopens the connection pool's).
+            self._pool = ProcessPoolExecutor(workers, multiprocessing.get_context("fork"))
+            self._pool.submit(int).result()
             self.workers = workers
 
     def submit(self, paths: list[Path]) -> Callable[[bool], list[SourceFile]]:
@@ -73,8 +80,26 @@ class FileReader:
             return lambda prepare: read_files(paths, self.context, prepare=prepare)
         tasks = list(zip(paths, self._stored_checksums(paths), strict=True))
         size = max(1, len(tasks) // (self.workers * TASKS_PER_WORKER))
-        pending = self._pool.map_async(_read_and_prepare, tasks, chunksize=size)
-        return lambda prepare: pending.get()
+        try:
+            pending = self._pool.map(_read_and_prepare, tasks, chunksize=size)
+        except BrokenProcessPool:
+            return self._read_here(paths)
+
+        def files(prepare: bool) -> list[SourceFile]:
+            try:
+                return list(pending)
+            except BrokenProcessPool:
+                return self._read_here(paths)(prepare)
+
+        return files
+
+    def _read_here(self, paths: list[Path]) -> Callable[[bool], list[SourceFile]]:
+        """A worker died: this chunk and the rest are read in this process, which a file that
+        kills whatever reads it then stops, as it would without workers."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        return lambda prepare: read_files(paths, self.context, prepare=prepare)
 
     def _stored_checksums(self, paths: list[Path]) -> list[str | None]:
         if self.context.force:
@@ -91,13 +116,9 @@ class FileReader:
     def __exit__(self, exc_type, *exc_info) -> None:
         global _context
         _context = None
-        if self._pool is None:
-            return
-        if exc_type is None:
-            self._pool.close()
-        else:
-            self._pool.terminate()
-        self._pool.join()  # so the workers' CPU time is counted as this process's children's
+        if self._pool is not None:
+            # Waits for the workers to end, so their CPU time counts as this process's children's.
+            self._pool.shutdown(wait=True, cancel_futures=exc_type is not None)
 
 
 def _single_threaded() -> bool:

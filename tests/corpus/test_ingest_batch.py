@@ -1,6 +1,8 @@
 """Chunked ingest: the same rows as file by file, a bad file fails alone, a fixed number of
 queries per chunk."""
 
+import os
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -384,3 +386,24 @@ def test_no_worker_is_forked_inside_a_transaction(tmp_path, settings):
     report = ingest_paths(paths=[sources], context=IngestContext.build(), workers=2)
     assert report.workers == 0
     assert [r.status for r in report.results] == [Status.NEW, Status.NEW]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_a_worker_dies_the_files_are_read_here(tmp_path, settings, monkeypatch):
+    """A dead worker must not leave ingest waiting for its files forever."""
+    monkeypatch.setattr("corpus.ingest.CHUNK_FILES", 2)
+    monkeypatch.setattr("corpus.ingest.FIRST_CHUNK_FILES", 2)
+    sources = copy_sources(tmp_path, [F000, F001, F002, F003, F004], manifest=False)
+    settings.SITREP_SOURCES_DIR = sources
+    parent = os.getpid()
+
+    def dies_in_a_worker(text):
+        if os.getpid() != parent and "Kursk" in text:
+            os._exit(1)  # as if killed
+        return parse_source(text)
+
+    monkeypatch.setattr("corpus.ingest_batch.parse_source", dies_in_a_worker)
+    report = ingest_paths(paths=[sources], context=IngestContext.build(), workers=2)
+    assert report.workers == 2
+    assert [r.status for r in report.results] == [Status.NEW] * 5
+    assert Article.objects.count() == 5
