@@ -7,11 +7,14 @@ calls ``entity_dossier``.
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from config.cache import cached_facets
 from corpus.models import Article, Entity, Mention
 from corpus.snippets import keyword_in_context
 from corpus.sparkline import Bucket, buckets, describe, sparkline_svg
+from corpus.templatetags.corpus_pages import dated
 
 EVENT_LIMIT = 100
 STATEMENT_LIMIT = 50
@@ -20,7 +23,12 @@ SNIPPETS_PER_ARTICLE = 3
 
 
 def events_involving(entity: Entity):
-    """Events the entity took part in (actor), was used in (weapon) or happened at (place)."""
+    """Events the entity took part in (actor), was used in (weapon) or happened at (place).
+
+    Each comes with what its line on the page says, put together here (``when``, ``url``,
+    ``facts``): a hundred lines of template lookups, filters and tags cost ~17 ms of the
+    page, more than all of its SQL.
+    """
     from timeline.choices import ActorRole
     from timeline.models import Event, EventActor, EventWeapon
 
@@ -45,7 +53,29 @@ def events_involving(entity: Entity):
     labels = dict(ActorRole.choices)
     for event in events[:EVENT_LIMIT]:
         event.role_labels = [labels.get(r, r) for r in (event.roles or "").split(", ") if r]
+        event.when = event_dates(event)
+        event.url = event.get_absolute_url()
+        event.facts = event_facts(event, entity)
         yield event
+
+
+def event_dates(event) -> SafeString:
+    """The event's date, or its first and last dates, each as precise as it is known."""
+    start = dated(event.date, event.date_precision)
+    if not event.end_date:
+        return start
+    return format_html("{}\N{EN DASH}{}", start, dated(event.end_date, event.date_precision))
+
+
+def event_facts(event, entity: Entity) -> str:
+    """ "Strike · Confirmed · as speaker, subject · Kursk": its type, status, the entity's roles
+    in it, and where it happened unless that is the entity itself."""
+    facts = [event.get_event_type_display(), event.get_status_display()]
+    if event.role_labels:
+        facts.append("as " + ", ".join(event.role_labels).lower())
+    if event.place and event.place_id != entity.pk:
+        facts.append(event.place.name)
+    return " · ".join(facts)
 
 
 def statements_by(entity: Entity):

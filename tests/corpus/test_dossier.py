@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from corpus.dossier import articles_naming, statements_by
+from corpus.dossier import articles_naming, event_dates, events_involving, statements_by
 from corpus.extract import extract_mentions
 from corpus.models import Article, Entity
 from tests.factories import (
@@ -17,6 +17,7 @@ from tests.factories import (
     EventActorFactory,
     EventFactory,
     MentionFactory,
+    PlaceFactory,
 )
 from timeline.choices import ActorRole
 
@@ -122,3 +123,53 @@ def test_co_mentions_count_articles_not_mentions_and_break_ties_by_name(zelensky
     # Distinct names per article from the (article, entity) index: no COUNT(DISTINCT) sort.
     query = Entity.objects.co_mentioned_with(zelensky).raw_query
     assert "LATERAL" in query and "COUNT(DISTINCT" not in query.upper()
+
+
+def test_an_event_line_says_dates_type_status_roles_and_place_but_not_the_entity_itself():
+    kursk = PlaceFactory(name="Kursk Oblast")
+    speaker = ActorFactory()
+    ranged = EventFactory(
+        event_type="strike",
+        status="confirmed",
+        date=date(2024, 11, 17),
+        end_date=date(2024, 11, 19),
+        place=kursk,
+    )
+    EventActorFactory(event=ranged, actor=speaker, role=ActorRole.SPEAKER)
+    EventActorFactory(event=ranged, actor=speaker, role=ActorRole.SUBJECT)
+    (line,) = events_involving(speaker)
+    assert line.url == ranged.get_absolute_url()
+    assert line.when == (
+        '<time datetime="2024-11-17">17 Nov 2024</time>\N{EN DASH}'
+        '<time datetime="2024-11-19">19 Nov 2024</time>'
+    )
+    assert line.facts == "Strike · Confirmed · as speaker, subject · Kursk Oblast"
+    (there,) = events_involving(kursk)
+    assert there.facts == "Strike · Confirmed"  # the place page does not repeat its own name
+    assert str(there.when) == '<time datetime="2024-11-17">17 Nov 2024</time>\N{EN DASH}' + (
+        '<time datetime="2024-11-19">19 Nov 2024</time>'
+    )
+    ranged.end_date = None
+    assert event_dates(ranged) == '<time datetime="2024-11-17">17 Nov 2024</time>'
+
+
+def test_the_event_list_markup_is_unchanged_by_building_its_lines_in_python(client):
+    """The compact timeline reads as the template wrote it before (escaping included)."""
+    place = PlaceFactory(name="Sudzha <town>")
+    actor = ActorFactory(name="A. Speaker")
+    event = EventFactory(
+        title="Talks & <b>more</b>",
+        event_type="statement",
+        status="claimed",
+        date=date(2024, 11, 1),
+        date_precision="month",
+        place=place,
+    )
+    EventActorFactory(event=event, actor=actor, role=ActorRole.SPEAKER)
+    text = client.get(actor.get_absolute_url()).content.decode()
+    assert (
+        '<span class="when"><time datetime="2024-11">Nov 2024</time></span>\n'
+        f'      <span class="what"><a href="{event.get_absolute_url()}">'
+        "Talks &amp; &lt;b&gt;more&lt;/b&gt;</a>\n"
+        "      <small>Statement · Claimed · as speaker · Sudzha &lt;town&gt;</small></span>"
+    ) in text
