@@ -15,11 +15,14 @@ from corpus.models import Article, Entity, Mention
 from corpus.snippets import keyword_in_context
 from corpus.sparkline import Bucket, buckets, describe, sparkline_svg
 from corpus.templatetags.corpus_pages import dated
+from timeline.choices import EventStatus, EventType
 
 EVENT_LIMIT = 100
 STATEMENT_LIMIT = 50
 ARTICLE_LIMIT = 20
 SNIPPETS_PER_ARTICLE = 3
+EVENT_TYPES = dict(EventType.choices)
+EVENT_STATUSES = dict(EventStatus.choices)
 
 
 def events_involving(entity: Entity):
@@ -70,7 +73,11 @@ def event_dates(event) -> SafeString:
 def event_facts(event, entity: Entity) -> str:
     """ "Strike · Confirmed · as speaker, subject · Kursk": its type, status, the entity's roles
     in it, and where it happened unless that is the entity itself."""
-    facts = [event.get_event_type_display(), event.get_status_display()]
+    # The choices' labels by dict, as get_FOO_display() does, without its per-call set-up.
+    facts = [
+        str(EVENT_TYPES.get(event.event_type, event.event_type)),
+        str(EVENT_STATUSES.get(event.status, event.status)),
+    ]
     if event.role_labels:
         facts.append("as " + ", ".join(event.role_labels).lower())
     if event.place and event.place_id != entity.pk:
