@@ -27,10 +27,12 @@ class RankedResults:
     def __len__(self) -> int:
         return len(self.ranked)
 
-    def __getitem__(self, index: slice) -> list:
+    def __getitem__(self, index: int | slice):
         if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        wanted = self.ranked[index]
+            return self._rows([self.ranked[index]])[0]
+        return self._rows(self.ranked[index])
+
+    def _rows(self, wanted: list[tuple[int, float]]) -> list:
         rows = {row.pk: row for row in self.fetch([pk for pk, _ in wanted])}
         shown = []
         for pk, rank in wanted:

@@ -46,7 +46,7 @@ class SearchView(CorpusPageCacheMixin, TemplateView):
             ]
         if not plan.searchable:
             return context
-        # Built only for the types shown: search_articles runs its candidate query at once.
+        # Built only for the types shown: articles and events are ranked at once (ids only).
         searches = {
             "entity": lambda: search_entities(plan),
             "article": lambda: search_articles(plan.query),

@@ -26,7 +26,7 @@ def test_slices_fetch_only_their_ids_and_keep_the_rank_order():
     assert [(r.pk, r.rank) for r in shown] == [(7, 0.9), (3, 0.5)]
     assert fetch.asked == [[7, 3]]
     assert [r.pk for r in results[2:]] == [1]  # a row gone since ranking is skipped
-    assert results[0].pk == 7
+    assert results[0].pk == 7 and results[-1].pk == 1
     assert [r.pk for r in results] == [7, 3, 1]
 
 
