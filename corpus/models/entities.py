@@ -135,23 +135,28 @@ class EntityQuerySet(models.QuerySet):
         page after each write.
         """
         mention, entity_table = Mention._meta.db_table, self.model._meta.db_table
+        among, among_params = "", []
+        if self.query.where:  # keep this queryset's filters (Actor.objects, .places(), ...)
+            sql, among_params = self.order_by().values("pk").query.sql_with_params()
+            among = f"WHERE e.id IN ({sql})"
         return self.raw(
             f"""
             SELECT e.id, e.entity_type, e.kind, e.name, e.slug, pairs.shared AS shared_articles
             FROM (
                 SELECT named.entity_id, COUNT(*) AS shared
-                FROM (SELECT DISTINCT article_id FROM {mention} WHERE entity_id = %(pk)s) AS its
+                FROM (SELECT DISTINCT article_id FROM {mention} WHERE entity_id = %s) AS its
                 CROSS JOIN LATERAL (
                     SELECT DISTINCT m.entity_id FROM {mention} AS m
-                    WHERE m.article_id = its.article_id AND m.entity_id <> %(pk)s
+                    WHERE m.article_id = its.article_id AND m.entity_id <> %s
                 ) AS named
                 GROUP BY named.entity_id
             ) AS pairs
             JOIN {entity_table} AS e ON e.id = pairs.entity_id
+            {among}
             ORDER BY pairs.shared DESC, e.name
-            LIMIT %(limit)s
+            LIMIT %s
             """,
-            {"pk": entity.pk, "limit": limit},
+            [entity.pk, entity.pk, *among_params, limit],
         )
 
 

@@ -120,6 +120,8 @@ def test_co_mentions_count_articles_not_mentions_and_break_ties_by_name(zelensky
         "Joe Biden",
         "Aaron Abe",
     ]
+    filtered = Entity.objects.filter(name__startswith="A").co_mentioned_with(zelensky)
+    assert [(e.name, e.shared_articles) for e in filtered] == [("Aaron Abe", 1)]
     # Distinct names per article from the (article, entity) index: no COUNT(DISTINCT) sort.
     query = Entity.objects.co_mentioned_with(zelensky).raw_query
     assert "LATERAL" in query and "COUNT(DISTINCT" not in query.upper()
