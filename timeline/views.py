@@ -36,8 +36,9 @@ class TimelineView(CorpusPageCacheMixin, KeysetPaginationMixin, FilterView):
     keyset_ordering = EventQuerySet.CHRONOLOGICAL
 
     def get_queryset(self):
-        # A page's actors, weapons and citations come as plain rows (EventCards.load).
-        return Event.objects.chronological().select_related("place")
+        # A page's actors, weapons and citations come as plain rows (EventCards.load). The
+        # search vector is for site search only; an export of every event need not carry it.
+        return Event.objects.chronological().select_related("place").defer("search_vector")
 
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get("format")

@@ -337,7 +337,14 @@ def test_event_search_can_use_the_search_indexes():
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "event_search_gin" in plan and "citation_quote_search_gin" in plan
+    assert "event_search_vector_gin" in plan and "citation_quote_search_gin" in plan
+
+
+def test_events_are_ranked_on_their_stored_vector_not_recomputed_per_row():
+    sql = str(event_candidates(plan_search("missile").query).query)
+    rank = sql[sql.index("ts_rank") : sql.index(' AS "rank"')]
+    assert '"timeline_event"."search_vector"' in rank
+    assert "to_tsvector" not in rank
 
 
 # --- bounded counts and ranking for common terms ---------------------------------------

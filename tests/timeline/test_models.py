@@ -46,3 +46,14 @@ def test_one_citation_per_article_and_event():
     citation = CitationFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         CitationFactory(event=citation.event, article=citation.article)
+
+
+def test_search_vector_is_stored_from_title_and_summary_weighted():
+    event = EventFactory(title="Missile strike", summary="Launchers destroyed near Kursk")
+    event.refresh_from_db()
+    # Title words carry weight A, summary words B: a title match ranks higher in site search.
+    assert "'missil':1A" in event.search_vector and "'kursk':6B" in event.search_vector
+    event.summary = "Drones downed"
+    event.save()
+    event.refresh_from_db()
+    assert "kursk" not in event.search_vector and "'drone':3B" in event.search_vector
