@@ -17,7 +17,7 @@ import re
 import sys
 import zlib
 from array import array
-from collections import Counter
+from collections import ChainMap, Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain, filterfalse, repeat
@@ -100,6 +100,8 @@ DENSE_SHARE = 64
 LANE_TYPE = "H"  # array type code of an unsigned 16-bit lane
 LANE_BITS = 8 * array(LANE_TYPE).itemsize
 LANE_HIGH = 1 << (LANE_BITS - 1)  # lanes hold counts below this, so additions never carry over
+LANE_BYTES = LANE_BITS // 8
+TOP_BYTE = (LANE_HIGH >> (LANE_BITS - 8)).to_bytes()  # a lane's last byte with its top bit set
 
 
 class DuplicateIndex:
@@ -121,9 +123,13 @@ class DuplicateIndex:
 
     @classmethod
     def from_bodies(cls, bodies: Iterable[tuple[int, str]]) -> "DuplicateIndex":
+        return cls.from_signatures((pk, shingles(body)) for pk, body in bodies)
+
+    @classmethod
+    def from_signatures(cls, signatures: Iterable[tuple[int, frozenset[int]]]) -> "DuplicateIndex":
         index = cls()
-        for pk, body in bodies:
-            index._add(pk, shingles(body))
+        for pk, signature in signatures:
+            index._add(pk, signature)
         # Packed once at the end: packing while adding would copy each packed integer once
         # per member.
         common = index._common_size()
@@ -193,10 +199,14 @@ class DuplicateIndex:
         """
         over = (counts + self._own_offsets) | (counts + (LANE_HIGH - needed) * self._judged)
         hits = over & (self._judged * LANE_HIGH)
-        while hits:
-            lowest = hits & -hits
-            yield self._pks[lowest.bit_length() // LANE_BITS - 1]
-            hits ^= lowest
+        # Only lanes' top bits are set, so each hit is a byte 0x80 and every other byte is 0:
+        # searching the bytes finds them in C. Clearing the lowest bit until none was left
+        # copied the whole integer per hit, 23 ms a look-up at 100,000 articles.
+        data = hits.to_bytes(len(self._pks) * LANE_BYTES, "little")
+        position = data.find(TOP_BYTE)
+        while position >= 0:
+            yield self._pks[position // LANE_BYTES]
+            position = data.find(TOP_BYTE, position + 1)
 
     def _similar_by_sets(self, signature: frozenset[int], exclude: int | None) -> list[int]:
         return sorted(
@@ -230,3 +240,32 @@ def _packed(lanes: array) -> int:
     if sys.byteorder == "big":
         lanes.byteswap()
     return int.from_bytes(lanes.tobytes(), "little")
+
+
+class RunIndex:
+    """The near-duplicate index of an ingest run: the stored articles' index, built once and
+    left as it is, and a small one of the articles this run adds.
+
+    Adding an article to an index of the whole corpus adds its lane to ~100 packed integers
+    of a lane per stored article (200 kB each at 100,000 articles), 3 ms an article; the
+    run's own index packs only the run's articles. An article is in one of the two: one
+    that the run changes leaves the stored index. Look-ups ask both.
+    """
+
+    def __init__(self, stored: DuplicateIndex) -> None:
+        self.stored = stored
+        self.added = DuplicateIndex()
+        self.signatures = ChainMap(self.added.signatures, stored.signatures)
+
+    def add(self, pk: int, signature: frozenset[int]) -> None:
+        self.stored.discard(pk)
+        self.added.add(pk, signature)
+
+    def discard(self, pk: int) -> None:
+        self.stored.discard(pk)
+        self.added.discard(pk)
+
+    def similar(self, signature: frozenset[int], *, exclude: int | None = None) -> list[int]:
+        """Primary keys of indexed articles that are near-duplicates of ``signature``."""
+        found = self.stored.similar(signature, exclude=exclude)
+        return sorted(found + self.added.similar(signature, exclude=exclude))

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 
 from corpus.decode import SourceError, SourceText, read_source
-from corpus.dedupe import DuplicateIndex, shingles
+from corpus.dedupe import RunIndex, shingles
 from corpus.duplicate_links import DuplicateGroups, candidate
 from corpus.extract import Match
 from corpus.ingest_context import (
@@ -294,7 +294,7 @@ def _assign_ids(files: list[SourceFile]) -> None:
         file.result.article_id = pk
 
 
-def _compare(plan: ChunkPlan, index: DuplicateIndex) -> None:
+def _compare(plan: ChunkPlan, index: RunIndex) -> None:
     """Each file's near-duplicates among the articles indexed before it, then the file itself
     indexed; the plan records what each file replaced, to undo it."""
     for file in plan.to_write:

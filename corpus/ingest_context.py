@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from corpus.choices import DatePrecision
 from corpus.decode import DEFAULT_MAX_BYTES
-from corpus.dedupe import DuplicateIndex
+from corpus.dedupe import DuplicateIndex, RunIndex
 from corpus.extract import MentionExtractor
 from corpus.manifest import Manifest, ManifestEntry
 from corpus.models import Article, Outlet
@@ -89,7 +89,7 @@ class IngestContext:
     max_bytes: int = DEFAULT_MAX_BYTES
     force: bool = False
     _extractor: MentionExtractor | None = None
-    _index: DuplicateIndex | None = None
+    _index: RunIndex | None = None
     _outlets: dict[str, int] | None = None
 
     @classmethod
@@ -116,10 +116,10 @@ class IngestContext:
         return self._extractor
 
     @property
-    def index(self) -> DuplicateIndex:
+    def index(self) -> RunIndex:
         if self._index is None:
             bodies = Article.objects.values_list("pk", "body").iterator(chunk_size=2000)
-            self._index = DuplicateIndex.from_bodies(bodies)
+            self._index = RunIndex(DuplicateIndex.from_bodies(bodies))
         return self._index
 
     def outlet_id(self, name_or_slug: str) -> int | None:

@@ -3,14 +3,17 @@
 # ruff: noqa: RUF001 - the sample texts use typographic apostrophes and quotes
 
 import itertools
+import math
 import random
 
 import pytest
 
 from corpus.dedupe import (
+    MIN_SHINGLES,
     WORD,
     Candidate,
     DuplicateIndex,
+    RunIndex,
     choose_canonical,
     containment,
     shingles,
@@ -122,6 +125,103 @@ def test_common_shingles_are_packed_and_counted_exactly():
         del signatures[pk]
     for pk in signatures:
         assert grown.similar(signatures[pk], exclude=pk) == near_by_comparison(signatures, pk)
+
+
+def all_pairs(signatures: dict[int, frozenset[int]], probe: frozenset[int], exclude=None):
+    """What the index must answer: every indexed signature compared with the probe."""
+    return sorted(
+        pk
+        for pk, signature in signatures.items()
+        if pk != exclude and containment(probe, signature) >= 0.5
+    )
+
+
+def random_signatures(seed: int, count: int) -> dict[int, frozenset[int]]:
+    """Signatures that overlap a lot, of sizes around MIN_SHINGLES and far above it.
+
+    Half of each is drawn from a few values every signature uses (the common shingles a
+    wrong filter would leave out), half from a wider range; some are copies of an earlier
+    one with exactly as many, or one fewer, shingles kept as the threshold needs, padded
+    to a random size, so pairs sit on both sides of the threshold."""
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    common = list(range(12))
+    signatures: dict[int, frozenset[int]] = {}
+    for pk in range(1, count + 1):
+        size = rng.choice([MIN_SHINGLES - 1, MIN_SHINGLES, MIN_SHINGLES + 1, 9, 12, 16, 40])
+        if signatures and rng.random() < 0.5:
+            other = sorted(signatures[rng.choice(list(signatures))])
+            rng.shuffle(other)
+            keep = math.ceil(min(size, len(other)) / 2) - rng.choice([0, 0, 1])
+            picked = set(other[: max(keep, 0)])
+        else:
+            picked = set(rng.sample(common, rng.randint(0, min(size, len(common)))))
+        while len(picked) < size:
+            picked.add(rng.randrange(12, 12 + 40 * count))
+        signatures[pk] = frozenset(picked)
+    return signatures
+
+
+def run_index(signatures) -> RunIndex:
+    """The stored articles' index with the first half of ``signatures``, the rest added."""
+    items = list(signatures)
+    index = RunIndex(DuplicateIndex.from_signatures(items[: len(items) // 2]))
+    for pk, signature in items[len(items) // 2 :]:
+        index.add(pk, signature)
+    return index
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_look_ups_answer_what_comparing_every_pair_answers(seed):
+    """Random and adversarial signatures, indexed in one go, one by one, or half stored and
+    half added by a run, then changed and discarded: every look-up finds exactly the
+    near-duplicates that all pairs find."""
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    signatures = random_signatures(seed, 150)
+    order = list(signatures.items())
+    rng.shuffle(order)
+    built = DuplicateIndex.from_signatures(order)
+    grown = DuplicateIndex()
+    for pk, signature in order:
+        grown.add(pk, signature)
+    indexes = (built, grown, run_index(order))
+    probes = random_signatures(seed + 100, 40)
+    for index in indexes:
+        for pk, signature in signatures.items():
+            assert index.similar(signature, exclude=pk) == all_pairs(signatures, signature, pk)
+        for probe in probes.values():
+            assert index.similar(probe) == all_pairs(signatures, probe)
+
+    replacements = random_signatures(seed + 200, 150)
+    for pk in rng.sample(list(signatures), 50):
+        signatures[pk] = replacements[pk]
+        for index in indexes:
+            index.add(pk, replacements[pk])  # a changed body replaces the old signature
+    for pk in rng.sample(list(signatures), 40):
+        del signatures[pk]
+        for index in indexes:
+            index.discard(pk)
+            assert pk not in index.signatures
+    for index in indexes:
+        assert dict(index.signatures) == signatures
+        for pk, signature in signatures.items():
+            assert index.similar(signature, exclude=pk) == all_pairs(signatures, signature, pk)
+
+
+def test_a_run_adds_its_articles_beside_the_stored_index():
+    """Articles a run adds never touch the stored index's packed integers (copying them per
+    article is what made ingest into a large corpus slow); a changed one leaves it."""
+    bodies = templated_bodies(300, seed=3)
+    stored = DuplicateIndex.from_bodies(bodies.items())
+    packed = dict(stored.dense)
+    index = RunIndex(stored)
+    new = shingles(bodies[1])
+    index.add(1000, new)
+    assert stored.dense == packed
+    assert 1000 not in stored.signatures
+    assert 1 in index.similar(new, exclude=1000)
+    index.add(1, shingles(bodies[2]))  # article 1 changed by the run
+    assert 1 not in stored.signatures
+    assert index.signatures[1] == shingles(bodies[2])
 
 
 @pytest.mark.parametrize(
