@@ -13,7 +13,7 @@ from datetime import date
 from django.db import connection
 from django.db.models import Q
 
-from corpus.dedupe import Candidate, choose_canonical
+from corpus.dedupe import Candidate, canonical_rank, choose_canonical
 from corpus.models import Article
 
 CANDIDATE_FIELDS = (
@@ -89,6 +89,9 @@ class DuplicateGroups:
         self.duplicate_of: dict[int, int | None] = {}
         self.members: dict[int, set[int]] = {}  # canonical pk -> its duplicates
         self.stored: dict[int, int | None] = {}  # duplicate_of as loaded, to write the changes
+        # Canonical pks that may not be their group's best (a member's ranking fields changed,
+        # or a stored group's canonical is not its best): ``link`` ranks their members, once.
+        self.unranked: set[int] = set()
 
     @classmethod
     def load(
@@ -124,27 +127,57 @@ class DuplicateGroups:
 
     def put(self, member: Candidate, duplicate_of: int | None = None) -> None:
         """Add an article, or give a known one its new ranking fields (a changed file)."""
+        before = self.candidates.get(member.pk)
         self.candidates[member.pk] = member
         if member.pk not in self.duplicate_of:
             self._point(member.pk, duplicate_of)
+        head = self.duplicate_of[member.pk]
+        if head is not None:
+            # A member that now outranks its canonical (or joins before the canonical is
+            # known, as ``load`` may add them) leaves the group to be ranked at its next link.
+            if head not in self.candidates or canonical_rank(member) < canonical_rank(
+                self.candidates[head]
+            ):
+                self.unranked.add(head)
+        elif self.members.get(member.pk) and (
+            before is None or canonical_rank(member) > canonical_rank(before)
+        ):
+            self.unranked.add(member.pk)  # a canonical that got worse, or came after its members
 
     def release(self, pk: int) -> None:
         """As ``release_from_group``."""
         self._point(pk, None)
+        self.unranked.discard(pk)
         rest = list(self.members.get(pk, ()))
         if rest:
-            self._make_canonical(choose_canonical(self.candidates[m] for m in rest).pk, rest)
+            # The only place a whole group is ranked: its canonical left.
+            best = choose_canonical(self.candidates[m] for m in rest).pk
+            self._make_canonical(best, rest)
+            self.unranked.discard(best)
 
     def link(self, pk: int, similar: Iterable[int]) -> None:
-        """As ``link_near_duplicates``."""
+        """As ``link_near_duplicates``: the best of the merged group is the best of the new
+        article and each group's best, which is its canonical unless ``put`` marked it
+        unranked, so only the members of groups whose canonical lost are visited."""
         # An indexed article deleted since is skipped, as the database query would skip it.
         known = (other for other in similar if other in self.duplicate_of)
         heads = {self.duplicate_of[other] or other for other in known}
         if not heads:
             return
-        group = {pk, *heads}.union(*(self.members.get(head, ()) for head in heads))
-        best = choose_canonical(self.candidates[member] for member in group)
-        self._make_canonical(best.pk, group)
+        bests = {head: self._best_of(head) for head in heads}
+        best = choose_canonical([self.candidates[pk], *bests.values()]).pk
+        for head in bests:
+            if head != best:
+                self._make_canonical(best, [head, *self.members.get(head, ())])
+        self._make_canonical(best, [pk])
+        self.unranked.difference_update(heads)
+
+    def _best_of(self, head: int) -> Candidate:
+        if head not in self.unranked:
+            return self.candidates[head]
+        return choose_canonical(
+            self.candidates[member] for member in (head, *self.members.get(head, ()))
+        )
 
     def changed(self) -> list[tuple[int, int | None]]:
         """Stored articles whose link changed, as (pk, new duplicate_of)."""
