@@ -234,3 +234,20 @@ def test_a_run_adds_its_articles_beside_the_stored_index():
 )
 def test_words_are_the_regex_words_of_the_lower_case(body):
     assert words(body) == [word.encode() for word in WORD.findall(body.lower())]
+
+
+def test_the_bulk_build_leaves_the_state_adding_one_by_one_leaves():
+    """``from_signatures`` fills the postings and lanes in bulk; a later signature of the same
+    pk replaces the earlier one, as adding it again would."""
+    signatures = list(random_signatures(5, 400).items())
+    signatures += [(7, signatures[20][1]), (9, frozenset(range(3)))]  # changed, and too short
+    built = DuplicateIndex.from_signatures(signatures)
+    one_by_one = DuplicateIndex()
+    for pk, signature in signatures:
+        one_by_one._add(pk, signature)
+    common = one_by_one._common_size()
+    for value in [v for v, members in one_by_one.postings.items() if len(members) >= common]:
+        one_by_one._pack_posting(value)
+    assert built.dense  # the packed lanes are compared too
+    for name in ("postings", "dense", "signatures", "_slots", "_pks", "_judged", "_own_offsets"):
+        assert getattr(built, name) == getattr(one_by_one, name), name
