@@ -5,8 +5,9 @@ chunk's files name or copy; the new and changed files are parsed, their mentions
 their near-duplicates looked up and linked in memory, file after file, so each file sees the
 ones before it exactly as it would if they were ingested one by one with ``ingest_file``.
 Writing it (``write_chunk``) is one transaction: changed articles in one UPDATE, new ones with
-COPY, their mentions with COPY, the duplicate links in one UPDATE. A chunk whose planning or
-writing fails is undone (``abandon_chunk``) and the caller ingests it again file by file.
+COPY, their mentions and near-duplicate signatures with COPY, the duplicate links in one
+UPDATE. A chunk whose planning or writing fails is undone (``abandon_chunk``) and the caller
+ingests it again file by file.
 """
 
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from corpus.ingest_context import (
 )
 from corpus.models import Article, Mention
 from corpus.parse import parse_source
+from corpus.signatures import write_signatures
 
 # A chunk's Python work and its writing overlap (corpus/ingest_writer.py): a few hundred
 # files keep the per-chunk queries rare while the run's first parse and last write, which
@@ -157,6 +159,7 @@ def write_chunk(plan: ChunkPlan) -> None:
         _update_articles(plan.changed)
         _insert_articles(plan.new, plan.groups)
         _replace_mentions(plan.to_write)
+        write_signatures((file.pk, file.fields["body"], file.signature) for file in plan.to_write)
         plan.groups.write_changes()
 
 

@@ -23,6 +23,7 @@ from corpus.extract import MentionExtractor
 from corpus.manifest import Manifest, ManifestEntry
 from corpus.models import Article, Outlet
 from corpus.parse import ParsedSource
+from corpus.signatures import stored_signatures
 
 TITLE_MAX = Article._meta.get_field("title").max_length
 SLUG_MAX = Article._meta.get_field("slug").max_length
@@ -118,8 +119,8 @@ class IngestContext:
     @property
     def index(self) -> RunIndex:
         if self._index is None:
-            bodies = Article.objects.values_list("pk", "body").iterator(chunk_size=2000)
-            self._index = RunIndex(DuplicateIndex.from_bodies(bodies))
+            # Built before the run writes anything (the first file to compare builds it).
+            self._index = RunIndex(DuplicateIndex.from_signatures(stored_signatures()))
         return self._index
 
     def outlet_id(self, name_or_slug: str) -> int | None:

@@ -26,6 +26,7 @@ from corpus.ingest_context import (
 )
 from corpus.models import Article, Mention
 from corpus.parse import parse_source
+from corpus.signatures import write_signatures
 
 
 def ingest_file(*, path: Path, context: IngestContext | None = None) -> IngestResult:
@@ -65,6 +66,7 @@ def ingest_file(*, path: Path, context: IngestContext | None = None) -> IngestRe
                 Mention.objects.filter(article_id=article_id).delete()
                 release_from_group(article_id)
             insert_mentions(article_id, matches)
+            write_signatures([(article_id, fields["body"], signature)])
             link_near_duplicates(article_id, similar)
         result.mentions = len(matches)
         context.index.add(article_id, signature)

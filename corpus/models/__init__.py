@@ -5,11 +5,13 @@ from corpus.models.entities import Actor, Alias, Entity, Place, WeaponSystem
 from corpus.models.mentions import Mention
 from corpus.models.redirects import EntityRedirect
 from corpus.models.review import NamePattern, ReviewStatus, UnknownName, UnknownNameOccurrence
+from corpus.models.signatures import ArticleSignature
 
 __all__ = [
     "Actor",
     "Alias",
     "Article",
+    "ArticleSignature",
     "Entity",
     "EntityRedirect",
     "Mention",

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from corpus.ingest import IngestContext, Status, expand_paths, ingest_file, ingest_paths
-from corpus.models import Article, Mention
+from corpus.models import Article, ArticleSignature, Mention
 from corpus.parse import parse_source
 from tests.corpus.sources import (
     F000,
@@ -92,7 +92,13 @@ def snapshot():
     mentions = Mention.objects.values_list(
         "article__source_file", "entity__slug", "start", "end", "text"
     )
-    return sorted(articles), sorted(mentions)
+    signatures = [
+        (source_file, bytes(packed), md5)
+        for source_file, packed, md5 in ArticleSignature.objects.values_list(
+            "article__source_file", "shingles", "body_md5"
+        )
+    ]
+    return sorted(articles), sorted(mentions), sorted(signatures)
 
 
 def batched(paths):
@@ -127,7 +133,7 @@ def test_chunks_give_the_same_rows_as_file_by_file(tmp_path, settings, monkeypat
     assert replay(tmp_path / "one-by-one", settings, file_by_file) == chunked
 
     # The scenario covers what it claims to.
-    (first, _), (second, (articles, _)), (third, _) = chunked
+    (first, _), (second, (articles, _, signatures)), (third, _) = chunked
     assert ("copy-of-001.txt", Status.COPY) in [row[:2] for row in first]
     assert ("binary.txt", Status.FAILED) in [row[:2] for row in first]
     assert {(F002, Status.UPDATED), ("late-copy.txt", Status.COPY)} <= {r[:2] for r in second}
@@ -135,6 +141,7 @@ def test_chunks_give_the_same_rows_as_file_by_file(tmp_path, settings, monkeypat
     canonical = {row[0]: row[-1] for row in articles}
     assert canonical[F003] == "short-004.txt"  # its canonical copy was rewritten
     assert (canonical[F001], canonical[F004]) == (F004, None)  # 004 is now the longer 001
+    assert [row[0] for row in signatures] == [row[0] for row in articles]  # one per article
     slugs = {row[0]: row[1] for row in articles}
     assert {slugs["same-a.txt"], slugs["same-b.txt"]} == {"same-headline", "same-headline-2"}
     # Only the name two files give changes again; everything else is as it was.
