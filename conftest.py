@@ -4,6 +4,13 @@ import pytest
 from django.core.cache import cache
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: their live server and Playwright keep threads running until the
+    session ends, and ingest forks worker processes only from a single-threaded process
+    (corpus/ingest_reader.py), so worker tests after them would read in process instead."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with no cached aggregates: pages must not show another test's counts."""
