@@ -35,6 +35,7 @@ from corpus.ingest_context import (
 )
 from corpus.models import Article, Mention
 from corpus.parse import parse_source
+from corpus.planner_stats import ArticleGrowth
 from corpus.signatures import write_signatures
 
 # A chunk's Python work and its writing overlap (corpus/ingest_writer.py): a few hundred
@@ -149,8 +150,10 @@ def plan_chunk(
     return plan
 
 
-def write_chunk(plan: ChunkPlan) -> None:
-    """One transaction; if it raises, nothing of the chunk is in the database."""
+def write_chunk(plan: ChunkPlan, growth: ArticleGrowth | None = None) -> None:
+    """One transaction; if it raises, nothing of the chunk is in the database.
+
+    ``growth`` follows a run's new articles across its chunks (corpus/planner_stats.py)."""
     if not plan.to_write:
         return
     with transaction.atomic():
@@ -161,6 +164,8 @@ def write_chunk(plan: ChunkPlan) -> None:
         _replace_mentions(plan.to_write)
         write_signatures((file.pk, file.fields["body"], file.signature) for file in plan.to_write)
         plan.groups.write_changes()
+    if growth:
+        growth.inserted(len(plan.new))
 
 
 def finish_chunk(plan: ChunkPlan) -> list[IngestResult]:

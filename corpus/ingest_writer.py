@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from django.db import connection, connections
 
 from corpus.ingest_batch import ChunkPlan, write_chunk
+from corpus.planner_stats import ArticleGrowth
 
 
 class ChunkWriter:
@@ -23,12 +24,13 @@ class ChunkWriter:
         self._pool = None if connection.in_atomic_block else ThreadPoolExecutor(max_workers=1)
         self._pending: Future | None = None
         self._error: Exception | None = None
+        self._growth = ArticleGrowth()
 
     def submit(self, plan: ChunkPlan) -> None:
         if self._pool is None:
-            self._error = _write(plan)
+            self._error = _write(plan, self._growth)
         else:
-            self._pending = self._pool.submit(_write, plan)
+            self._pending = self._pool.submit(_write, plan, self._growth)
 
     @property
     def busy(self) -> bool:
@@ -52,9 +54,9 @@ class ChunkWriter:
             self._pool.shutdown()
 
 
-def _write(plan: ChunkPlan) -> Exception | None:
+def _write(plan: ChunkPlan, growth: ArticleGrowth) -> Exception | None:
     try:
-        write_chunk(plan)
+        write_chunk(plan, growth)
     except Exception as error:  # the caller falls back to file by file
         return error
     return None

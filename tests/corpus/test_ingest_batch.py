@@ -261,13 +261,13 @@ def test_a_chunk_planned_before_the_last_one_commits_gives_the_same_rows(
             turn.notify_all()
         return plan
 
-    def write_after_the_next_plan(plan):
+    def write_after_the_next_plan(plan, growth=None):
         # Hold the write (uncommitted) until the next chunk is planned; the last one waits
         # for a plan that never comes, briefly.
         with turn:
             turn.wait_for(lambda: len(planned) > len(written), timeout=0.5)
         written.append(plan)
-        write_chunk(plan)
+        write_chunk(plan, growth)
 
     monkeypatch.setattr("corpus.ingest.plan_chunk", plan_then_signal)
     monkeypatch.setattr("corpus.ingest_writer.write_chunk", write_after_the_next_plan)
