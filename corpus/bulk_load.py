@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import TextIO
 
 import ijson
+import psycopg
 from django.apps import apps
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.management.base import OutputWrapper
 from django.db import connections, models, transaction
 
@@ -64,6 +67,7 @@ class Progress:
         self.objects = 0
         self.started = time.monotonic()
         self.last = 0.0
+        self.path: Path | None = None  # the file being read
 
     def update(self, file_position: int, force: bool = False) -> None:
         now = time.monotonic()
@@ -114,6 +118,10 @@ class ModelPlan:
             f for f in self.model._meta.concrete_fields if not f.primary_key and not f.generated
         ]
         self.key = [self.model._meta.get_field(name) for name in NATURAL_KEYS[self.label]]
+        # Django's serializer writes an array as a JSON string ('["A", "B"]'), which loaddata
+        # parses with the field's to_python; a generated fixture writes a plain list. Both
+        # must reach COPY as a list.
+        self.arrays = {f.name for f in self.fields if isinstance(f, ArrayField)}
 
     def columns_for(self, first: dict) -> list[models.Field]:
         # A field with a database default that the fixture omits is left to the database,
@@ -132,6 +140,8 @@ class ModelPlan:
             value = values[f.name] if f.name in values else f.get_default()
             if f.is_relation and value is not None:
                 value = self.reference(f, value)
+            elif f.name in self.arrays and isinstance(value, str):
+                value = self.array(f, value)
             row.append(value)
         row.append(seq)
         return row
@@ -143,6 +153,14 @@ class ModelPlan:
                 f'["slug"], got {value!r}.'
             )
         return str(value[0])
+
+    def array(self, f: models.Field, value: str) -> list:
+        try:
+            return f.to_python(value)
+        except (ValueError, TypeError, ValidationError) as exc:
+            raise BulkLoadError(
+                f"{self.label}.{f.name}: {value!r} is neither a list nor a JSON list."
+            ) from exc
 
     def target_key(self, f: models.Field) -> str:
         """The column a foreign key's natural key names in the table it points to."""
@@ -193,6 +211,7 @@ class CountingReader:
 
 
 def iter_objects(path: Path, progress: Progress) -> Iterator[dict]:
+    progress.path = path
     with path.open("rb") as handle:
         reader = CountingReader(handle)
         try:
@@ -233,11 +252,18 @@ def bulk_load(
             first = next(run)
             columns = plan.columns_for(first.get("fields", {}))
             plan.create_stage(cursor, columns)
-            started_copy = time.monotonic()
-            with cursor.copy(plan.copy_sql(columns)) as copy:
-                copy.write_row(plan.row(first, columns, next(seq)))
-                for obj in run:
-                    copy.write_row(plan.row(obj, columns, next(seq)))
+            started_copy, source = time.monotonic(), progress.path
+            try:
+                with cursor.copy(plan.copy_sql(columns)) as copy:
+                    copy.write_row(plan.row(first, columns, next(seq)))
+                    for obj in run:
+                        copy.write_row(plan.row(obj, columns, next(seq)))
+            except psycopg.errors.DataError as exc:
+                # PostgreSQL names the column and the run's row ("COPY …, line 3, column …").
+                raise BulkLoadError(
+                    f"{source}: a {plan.label} value does not fit its column "
+                    f"({exc.diag.message_primary}; {exc.diag.context})."
+                ) from exc
             started_flush = time.monotonic()
             written = plan.flush(cursor, columns)
             result.counts[plan.label] = result.counts.get(plan.label, 0) + written

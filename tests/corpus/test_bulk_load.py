@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -154,3 +155,47 @@ def test_an_object_repeated_in_one_file_keeps_its_last_version_like_loaddata(tmp
     bulk_load(paths=[fixture])
     assert snapshot() == by_loaddata
     assert by_loaddata["corpus.outlet"][0][0] == "Second"
+
+
+SAMPLE_FIXTURES = [
+    settings.BASE_DIR / "fixtures" / name
+    for name in ("20_entities.json", "10_outlets.json", "30_articles.json", "40_events.json")
+]
+
+
+@pytest.mark.django_db
+def test_the_sample_fixtures_written_by_djangos_serializer_load_as_loaddata_loads_them():
+    """dumpdata's form: an article's authors is a JSON string ('["A"]'), not a list."""
+    articles = [
+        o for o in json.loads(SAMPLE_FIXTURES[2].read_text()) if o["model"] == "corpus.article"
+    ]
+    assert all(isinstance(a["fields"]["authors"], str) for a in articles)
+    call_command("loaddata", *SAMPLE_FIXTURES, verbosity=0)
+    by_loaddata = snapshot()
+    empty_tables()
+    bulk_load(paths=SAMPLE_FIXTURES)
+    assert snapshot() == by_loaddata
+    assert Article.objects.count() == len(articles)
+
+
+@pytest.mark.django_db
+def test_an_authors_value_that_is_no_list_names_the_field_and_loads_nothing(tmp_path):
+    objects = json.loads(SAMPLE_FIXTURES[2].read_text())
+    articles = [o for o in objects if o["model"] == "corpus.article"]
+    articles[-1]["fields"]["authors"] = "Jane Doe"
+    bad = tmp_path / "articles.json"
+    bad.write_text(json.dumps(objects))
+    with pytest.raises(BulkLoadError, match=r"corpus.article.authors: 'Jane Doe' is neither"):
+        bulk_load(paths=[*SAMPLE_FIXTURES[:2], bad])
+    assert not Entity.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_value_the_column_rejects_names_the_fixture_and_loads_nothing(tmp_path):
+    outlets = json.loads(SAMPLE_FIXTURES[1].read_text())
+    outlets[0]["fields"]["name"] = "x" * 201
+    bad = tmp_path / "outlets.json"
+    bad.write_text(json.dumps(outlets))
+    with pytest.raises(BulkLoadError, match=rf"{bad}: a corpus.outlet value does not fit .*name"):
+        bulk_load(paths=[SAMPLE_FIXTURES[0], bad])
+    assert not Entity.objects.exists()
