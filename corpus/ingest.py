@@ -10,6 +10,7 @@ expensive shared state (the alias automaton, the near-duplicate index, the outle
 in an ``IngestContext`` built once per run.
 """
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from pathlib import Path
@@ -154,8 +155,7 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     missing: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = (p for p in path.rglob("*.txt") if p.is_file() and not _hidden(p, path))
-            files.update(dict.fromkeys(sorted(found)))
+            files.update(dict.fromkeys(_text_files(path)))
         elif path.exists() or path.is_symlink():
             files[path] = None
         else:
@@ -163,8 +163,31 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     return list(files), missing
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _text_files(root: Path) -> list[Path]:
+    """The ``*.txt`` files under ``root`` outside hidden folders, in path order.
+
+    ``os.scandir`` knows which entries are folders without a ``stat`` per file (only symlinks
+    need one), and hidden folders are never entered: ``rglob`` and ``is_file`` cost ~20 µs
+    a file, a few per cent of ingesting it. Symlinked folders are not followed, as with
+    ``rglob``; a symlinked file counts if it leads to a file."""
+    found: list[str] = []
+    folders = [str(root)]
+    while folders:
+        try:
+            entries = os.scandir(folders.pop())
+        except OSError:  # unreadable folder: skipped, as rglob skips it
+            continue
+        with entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.name.endswith(".txt") and entry.is_file():
+                    found.append(entry.path)
+    # Part by part, as paths compare: "a/b.txt" before "a-c.txt".
+    found.sort(key=lambda path: path.split(os.sep))
+    return [Path(path) for path in found]
 
 
 def _refresh_duplicate_links(results: list[IngestResult]) -> None:

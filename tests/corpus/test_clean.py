@@ -203,6 +203,19 @@ def test_strip_markup(line, clean):
         ("Soldiers at a checkpoint. AP Photo/Evan Vucci", "image caption"),
         ("iOS Users: Get our app", "app prompt"),
         ("Subscribe to our daily newsletter", "newsletter prompt"),
+        # One line per pattern: each rule's cheap test must let its own lines through.
+        ("Please consider a small donation today.", "donation appeal"),
+        ("Support our journalism", "donation appeal"),
+        ("Get the news first: download our free app", "app prompt"),
+        ("Follow us on Telegram", "social links"),
+        ("Follow The Kyiv Independent on X", "social links"),
+        ("Sign up for our newsletter", "newsletter prompt"),
+        ("ALSO READ: Earlier strikes", "cross-promotion"),
+        ("A", "share widget"),
+        ("Copy link", "share widget"),
+        ("A missile launcher in 2022. via Getty Images", "image caption"),
+        ("Photo: Ukrainian Defence Ministry", "image caption"),
+        ("Illustration by Jane Doe", "image caption"),
     ],
 )
 def test_line_rules(line, rule):

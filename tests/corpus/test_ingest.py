@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from corpus.ingest import IngestContext, Status, ingest_file, ingest_paths
+from corpus.ingest import IngestContext, Status, expand_paths, ingest_file, ingest_paths
 from corpus.manifest import ManifestError
 from corpus.models import Article, Mention
 from tests.corpus.sources import (
@@ -299,3 +299,30 @@ def test_bad_manifests_are_refused_with_the_place(tmp_path, toml, message):
     with pytest.raises(ManifestError, match=r"manifest\.toml") as caught:
         IngestContext.build(sources_dir=tmp_path)
     assert message in str(caught.value)
+
+
+@pytest.mark.django_db(False)
+def test_a_folder_expands_to_its_visible_text_files_in_path_order(tmp_path):
+    root = tmp_path / "sources"
+    for name in ["a/b.txt", "a-c.txt", "a/z/y.txt", "b.TXT", "notes.md", ".draft.txt"]:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("text")
+    (root / ".git").mkdir()
+    (root / ".git" / "x.txt").write_text("hidden folder")
+    (root / "folder.txt").mkdir()  # a folder with a file's name is not a file
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "o.txt").write_text("reached only through a folder symlink")
+    (root / "linked").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (root / "link.txt").symlink_to(root / "a-c.txt")
+    (root / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
+
+    files, missing = expand_paths([root, tmp_path / "gone.txt"])
+
+    # As paths sort, part by part: "a/…" before "a-c.txt", although "/" > "-" as text.
+    assert [path.relative_to(root).as_posix() for path in files] == [
+        "a/b.txt",
+        "a/z/y.txt",
+        "a-c.txt",
+        "link.txt",
+    ]
+    assert missing == [tmp_path / "gone.txt"]
