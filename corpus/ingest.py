@@ -33,6 +33,7 @@ from corpus.ingest_one import ingest_file, unique_slug
 from corpus.ingest_reader import FileReader
 from corpus.ingest_writer import ChunkWriter
 from corpus.models import Article
+from corpus.planner_stats import ArticleGrowth
 
 __all__ = [
     "IngestContext",
@@ -106,9 +107,9 @@ def _ingest_files(
                 plan = plan_chunk(files, context, pending=writing)
             except ChunkFailed:
                 if writing:
-                    yield from _settle(writing, writer.wait(), context)
+                    yield from _settle(writing, writer.wait(), context, writer.growth)
                 carried, writing = [], None
-                yield from (ingest_file(path=file.path, context=context) for file in files)
+                yield from _one_by_one(files, context, writer.growth)
                 continue
             if writing:
                 error = writer.wait()
@@ -116,15 +117,15 @@ def _ingest_files(
                     # The plan counted on the rows that were not written: both chunks go file
                     # by file, the newer plan undone first.
                     abandon_chunk(plan, context)
-                    yield from _settle(writing, error, context)
+                    yield from _settle(writing, error, context, writer.growth)
                     carried, writing = [], None
-                    yield from (ingest_file(path=file.path, context=context) for file in files)
+                    yield from _one_by_one(files, context, writer.growth)
                     continue
                 yield from finish_chunk(writing)
             carried, writing = plan.rest, plan
             writer.submit(plan)
         if writing:
-            yield from _settle(writing, writer.wait(), context)
+            yield from _settle(writing, writer.wait(), context, writer.growth)
 
 
 def _batches(paths: list[Path]) -> Iterator[list[Path]]:
@@ -141,12 +142,27 @@ def _submit(reader: FileReader, batch: list[Path] | None):
     return reader.submit(batch) if batch is not None else None
 
 
-def _settle(plan: ChunkPlan, error: Exception | None, context: IngestContext) -> list[IngestResult]:
+def _settle(
+    plan: ChunkPlan, error: Exception | None, context: IngestContext, growth: ArticleGrowth
+) -> Iterable[IngestResult]:
     if error is None:
         return finish_chunk(plan)
     # Something in the chunk broke its transaction; file by file, only that file fails.
     abandon_chunk(plan, context)
-    return [ingest_file(path=file.path, context=context) for file in plan.files]
+    return _one_by_one(plan.files, context, growth)
+
+
+def _one_by_one(
+    files: list[SourceFile], context: IngestContext, growth: ArticleGrowth
+) -> Iterator[IngestResult]:
+    """Each file in its own transaction (after a chunk failed). Its new articles count
+    towards the planner's count too (corpus/planner_stats.py), as the chunks' do."""
+    new = 0
+    for file in files:
+        result = ingest_file(path=file.path, context=context)
+        new += result.status == Status.NEW
+        yield result
+    growth.inserted(new)
 
 
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:

@@ -24,13 +24,15 @@ class ChunkWriter:
         self._pool = None if connection.in_atomic_block else ThreadPoolExecutor(max_workers=1)
         self._pending: Future | None = None
         self._error: Exception | None = None
-        self._growth = ArticleGrowth()
+        # The run's new articles, for the planner (corpus/planner_stats.py); files ingested
+        # one by one after a chunk failed add theirs while no chunk is being written.
+        self.growth = ArticleGrowth()
 
     def submit(self, plan: ChunkPlan) -> None:
         if self._pool is None:
-            self._error = _write(plan, self._growth)
+            self._error = _write(plan, self.growth)
         else:
-            self._pending = self._pool.submit(_write, plan, self._growth)
+            self._pending = self._pool.submit(_write, plan, self.growth)
 
     @property
     def busy(self) -> bool:

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from corpus.ingest import ingest_paths
+from corpus.ingest_batch import ChunkFailed
 from corpus.models import Article
 from corpus.planner_stats import MIN_GROWTH, ArticleGrowth
 from tests.corpus.test_ingest_batch import write_articles
@@ -52,3 +53,22 @@ def test_a_large_ingest_into_an_empty_corpus_leaves_the_planner_a_current_count(
     # the 240 counted. Without it the foreign-key check of every mention would go on being
     # planned for an empty table: a sequential scan of the articles per row.
     assert planner_count() == 240
+
+
+def test_files_ingested_one_by_one_after_a_chunk_failed_count_too(tmp_path, settings, monkeypatch):
+    monkeypatch.setattr("corpus.ingest.CHUNK_FILES", 60)
+    monkeypatch.setattr("corpus.ingest.FIRST_CHUNK_FILES", 60)
+
+    def fail(*args, **kwargs):
+        raise ChunkFailed("every chunk fails: its files go one by one")
+
+    monkeypatch.setattr("corpus.ingest.plan_chunk", fail)
+    settings.SITREP_SOURCES_DIR = tmp_path
+    write_articles(tmp_path / "many", 300)
+    analyse_articles()
+
+    report = ingest_paths(paths=[tmp_path])
+
+    assert not report.failed
+    assert Article.objects.count() == 300
+    assert planner_count() == 240  # as for chunks: refreshed after 120 and after 240
