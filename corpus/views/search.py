@@ -46,11 +46,12 @@ class SearchView(CorpusPageCacheMixin, TemplateView):
             ]
         if not plan.searchable:
             return context
-        # Built only for the types shown: articles and events are ranked at once (ids only).
+        # Built only for the types shown: articles and events are ranked at once (ids only),
+        # and their rankings cached for the next page or visitor with the same query.
         searches = {
             "entity": lambda: search_entities(plan),
-            "article": lambda: search_articles(plan.query),
-            "event": lambda: search_events(plan.query),
+            "article": lambda: search_articles(plan.query, key=plan.searched),
+            "event": lambda: search_events(plan.query, key=plan.searched),
         }
         if context["only"]:
             kind = context["only"]

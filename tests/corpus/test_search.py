@@ -459,3 +459,34 @@ def test_headlines_are_made_only_for_the_results_shown(client):
     page = client.get(SEARCH, {"q": "Kursk", "type": "article", "page": 2}).context
     assert len(page["groups"][0]["results"]) == 5
     assert all(r.snippet for r in page["groups"][0]["results"])
+
+
+def test_a_query_is_ranked_once_for_its_pages_and_the_next_visitors(client, no_page_cache):
+    for i in range(30):
+        ArticleFactory(title=f"Kursk report {i}", body="Fighting near Kursk.")
+    EventFactory(title="Kursk strike", summary="Kursk.")
+    with CaptureQueriesContext(connection) as first:
+        search(client, q="Kursk")
+    assert [q for q in first if "ts_rank" in q["sql"]]  # articles and events ranked
+
+    with CaptureQueriesContext(connection) as later:
+        page = client.get(SEARCH, {"q": "Kursk", "type": "article", "page": 2}).context
+        response, _ = search(client, q="Kursk")
+    assert not [q for q in later if "ts_rank" in q["sql"]]
+    assert len(page["groups"][0]["results"]) == 5 and all(
+        r.snippet for r in page["groups"][0]["results"]
+    )
+    assert [g["count"] for g in response.context["groups"]][1:] == [30, 1]
+
+
+def test_a_cached_ranking_ends_when_the_corpus_changes(client, no_page_cache):
+    ArticleFactory(title="Kursk report", body="Kursk.")
+    response, _ = search(client, q="Kursk", type="article")
+    assert response.context["groups"][0]["count"] == 1
+
+    ArticleFactory(title="Another Kursk report", body="Kursk.")
+    response, _ = search(client, q="Kursk", type="article")
+    assert response.context["groups"][0]["count"] == 2
+    # Another query is ranked on its own.
+    response, _ = search(client, q="Another", type="article")
+    assert response.context["groups"][0]["count"] == 1
