@@ -7,10 +7,14 @@ with one ``INSERT … SELECT … ON CONFLICT (natural key) DO UPDATE`` that reso
 natural keys to ids by joining on slugs and source files. The result is the same as
 ``loaddata``: an object whose natural key exists is updated, others are inserted, fields
 missing from the fixture get their defaults. Everything runs in one transaction.
+
+Like ``loaddata``, it takes the files, and the objects in them, in any order: a run whose
+references name rows still to come waits for them (``RunWriter``).
 """
 
 import itertools
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +71,6 @@ class Progress:
         self.objects = 0
         self.started = time.monotonic()
         self.last = 0.0
-        self.path: Path | None = None  # the file being read
 
     def update(self, file_position: int, force: bool = False) -> None:
         now = time.monotonic()
@@ -113,7 +116,6 @@ class ModelPlan:
         self.qn = connection.ops.quote_name
         self.connection = connection
         self.table = self.model._meta.db_table
-        self.stage = f"_bulk_stage_{self.table}"
         self.fields = [
             f for f in self.model._meta.concrete_fields if not f.primary_key and not f.generated
         ]
@@ -170,31 +172,128 @@ class ModelPlan:
             raise BulkLoadError(f"{self.label}.{f.name}: its target has no one-column natural key.")
         return target._meta.get_field(key[0]).column
 
-    def create_stage(self, cursor, columns) -> None:
+    def create_stage(self, cursor, columns, number: int) -> str:
+        """A temporary table for one run; its own name, as a run may wait behind later ones."""
+        stage = f"_bulk_stage_{self.table}_{number}"
         specs = [
             f"{self.qn(f.column)} {'text' if f.is_relation else f.db_type(self.connection)}"
             for f in columns
         ]
-        cursor.execute(f"DROP TABLE IF EXISTS {self.qn(self.stage)}")
+        cursor.execute(f"DROP TABLE IF EXISTS {self.qn(stage)}")
         cursor.execute(
-            f"CREATE TEMP TABLE {self.qn(self.stage)} ({', '.join(specs)}, _seq bigint) "
-            "ON COMMIT DROP"
+            f"CREATE TEMP TABLE {self.qn(stage)} ({', '.join(specs)}, _seq bigint) ON COMMIT DROP"
         )
+        return stage
 
-    def copy_sql(self, columns) -> str:
+    def copy_sql(self, columns, stage: str) -> str:
         names = ", ".join(self.qn(f.column) for f in columns)
-        return f"COPY {self.qn(self.stage)} ({names}, _seq) FROM STDIN"
+        return f"COPY {self.qn(stage)} ({names}, _seq) FROM STDIN"
 
-    def flush(self, cursor, columns) -> int:
-        """Upsert the staged rows; returns how many rows were written."""
-        from corpus.bulk_load_sql import check_references, has_repeated_keys, upsert_sql
 
-        check_references(self, cursor, columns, self_references=False)
-        cursor.execute(upsert_sql(self, columns, repeated=has_repeated_keys(self, cursor)))
-        written = cursor.rowcount
-        check_references(self, cursor, columns, self_references=True)
-        cursor.execute(f"DROP TABLE {self.qn(self.stage)}")
-        return written
+@dataclass
+class Run:
+    """Consecutive objects of one model from one file, staged in their own table."""
+
+    plan: ModelPlan
+    columns: list[models.Field]
+    stage: str
+    source: Path
+    number: int
+    # From the last check: the first foreign key with natural keys that named no row, and
+    # up to five of those keys (missing_references' answer), or None.
+    missing: tuple | None = None
+
+    @property
+    def waits_for(self) -> str:
+        return self.missing[0].related_model._meta.concrete_model._meta.label_lower
+
+
+class RunWriter:
+    """Upserts the staged runs in fixture order, holding back those that name rows to come.
+
+    loaddata accepts references to objects later in the fixtures. Here a run whose foreign
+    natural keys do not all resolve yet waits in its model's queue, every later run of that
+    model behind it, so the last of two objects with one key still wins; the queue is tried
+    again whenever a run of the model it waits for is written. A self-reference (a place's
+    parent) that names a row still to come keeps its run's staging table, and is tried again
+    after each later run of the model. Only what is unresolved at the end is an error. When
+    the files come in dependency order nothing waits and no query is added.
+    """
+
+    def __init__(self, cursor, result: BulkLoadResult):
+        self.cursor = cursor
+        self.result = result
+        self.queues: dict[str, deque[Run]] = {}
+        self.unresolved_self: dict[str, list[Run]] = {}
+
+    def add(self, run: Run) -> None:
+        queue = self.queues.setdefault(run.plan.label, deque())
+        queue.append(run)
+        if len(queue) == 1:
+            self.write_ready(run.plan.label)
+
+    def write_ready(self, label: str) -> None:
+        """Write the runs at the head of label's queue that resolve, then what that unblocks."""
+        labels = [label]
+        while labels:
+            label = labels.pop()
+            queue = self.queues[label]
+            wrote = False
+            while queue and self.resolves(queue[0]):
+                self.write(queue.popleft())
+                wrote = True
+            if wrote:
+                labels += [
+                    other
+                    for other, waiting in self.queues.items()
+                    if waiting and waiting[0].waits_for == label and other not in labels
+                ]
+
+    def resolves(self, run: Run) -> bool:
+        from corpus.bulk_load_sql import missing_references
+
+        started = time.monotonic()
+        run.missing = missing_references(
+            run.plan, self.cursor, run.stage, run.columns, self_references=False
+        )
+        self.result.timings[run.plan.label][1] += time.monotonic() - started
+        return run.missing is None
+
+    def write(self, run: Run) -> None:
+        from corpus.bulk_load_sql import drop_superseded, has_repeated_keys, upsert_sql
+
+        plan, cursor, started = run.plan, self.cursor, time.monotonic()
+        kept = self.unresolved_self.get(plan.label, [])
+        for earlier in kept:
+            drop_superseded(plan, cursor, earlier.stage, run.stage)
+        repeated = has_repeated_keys(plan, cursor, run.stage)
+        cursor.execute(upsert_sql(plan, run.columns, run.stage, repeated=repeated))
+        self.result.counts[plan.label] = self.result.counts.get(plan.label, 0) + cursor.rowcount
+        self.unresolved_self[plan.label] = [r for r in [*kept, run] if not self.settle_self(r)]
+        self.result.timings[plan.label][1] += time.monotonic() - started
+
+    def settle_self(self, run: Run) -> bool:
+        """Fill the run's self-references; drop its table unless some name rows to come."""
+        from corpus.bulk_load_sql import missing_references, resolve_self, self_references
+
+        for f in self_references(run.plan, run.columns):
+            resolve_self(run.plan, self.cursor, run.stage, f)
+        run.missing = missing_references(
+            run.plan, self.cursor, run.stage, run.columns, self_references=True
+        )
+        if run.missing is None:
+            self.cursor.execute(f"DROP TABLE {run.plan.qn(run.stage)}")
+        return run.missing is None
+
+    def finish(self) -> None:
+        """Every file is read: a reference that still names nothing fails the load."""
+        from corpus.bulk_load_sql import reference_error
+
+        unresolved = [queue[0] for queue in self.queues.values() if queue]
+        unresolved += [run for runs in self.unresolved_self.values() for run in runs]
+        if unresolved:
+            run = min(unresolved, key=lambda r: r.number)
+            raise reference_error(run.plan, run.source, *run.missing)
 
 
 class CountingReader:
@@ -211,7 +310,6 @@ class CountingReader:
 
 
 def iter_objects(path: Path, progress: Progress) -> Iterator[dict]:
-    progress.path = path
     with path.open("rb") as handle:
         reader = CountingReader(handle)
         try:
@@ -226,10 +324,36 @@ def iter_objects(path: Path, progress: Progress) -> Iterator[dict]:
     progress.done_before += reader.position
 
 
+def model_of(obj: dict) -> str:
+    return obj["model"]
+
+
+def stage_run(cursor, plan: ModelPlan, objects, source: Path, seq, number, result) -> Run:
+    """COPY one run of objects into a new staging table."""
+    started = time.monotonic()
+    objects = iter(objects)
+    first = next(objects)
+    columns = plan.columns_for(first.get("fields", {}))
+    stage = plan.create_stage(cursor, columns, number)
+    try:
+        with cursor.copy(plan.copy_sql(columns, stage)) as copy:
+            copy.write_row(plan.row(first, columns, next(seq)))
+            for obj in objects:
+                copy.write_row(plan.row(obj, columns, next(seq)))
+    except psycopg.errors.DataError as exc:
+        # PostgreSQL names the column and the run's row ("COPY …, line 3, column …").
+        raise BulkLoadError(
+            f"{source}: a {plan.label} value does not fit its column "
+            f"({exc.diag.message_primary}; {exc.diag.context})."
+        ) from exc
+    result.timings.setdefault(plan.label, [0.0, 0.0])[0] += time.monotonic() - started
+    return Run(plan, columns, stage, source, number)
+
+
 def bulk_load(
     *, paths: Iterable[Path], using: str = "default", show_progress: bool = False, stream=None
 ) -> BulkLoadResult:
-    """Load the fixture files in order, all or nothing; raises BulkLoadError on bad input."""
+    """Load the fixture files, in any order, all or nothing; BulkLoadError on bad input."""
     import sys
 
     paths = [Path(p) for p in paths]
@@ -242,34 +366,16 @@ def bulk_load(
     started = time.monotonic()
     result = BulkLoadResult()
     connection = connections[using]
-    objects = itertools.chain.from_iterable(iter_objects(path, progress) for path in paths)
     with transaction.atomic(using=using), connection.cursor() as cursor:
         plans: dict[str, ModelPlan] = {}
-        seq = itertools.count()
-        for label, group in itertools.groupby(objects, key=lambda obj: obj["model"]):
-            plan = plans.get(label) or plans.setdefault(label, ModelPlan(label, connection))
-            run = iter(group)
-            first = next(run)
-            columns = plan.columns_for(first.get("fields", {}))
-            plan.create_stage(cursor, columns)
-            started_copy, source = time.monotonic(), progress.path
-            try:
-                with cursor.copy(plan.copy_sql(columns)) as copy:
-                    copy.write_row(plan.row(first, columns, next(seq)))
-                    for obj in run:
-                        copy.write_row(plan.row(obj, columns, next(seq)))
-            except psycopg.errors.DataError as exc:
-                # PostgreSQL names the column and the run's row ("COPY …, line 3, column …").
-                raise BulkLoadError(
-                    f"{source}: a {plan.label} value does not fit its column "
-                    f"({exc.diag.message_primary}; {exc.diag.context})."
-                ) from exc
-            started_flush = time.monotonic()
-            written = plan.flush(cursor, columns)
-            result.counts[plan.label] = result.counts.get(plan.label, 0) + written
-            timing = result.timings.setdefault(plan.label, [0.0, 0.0])
-            timing[0] += started_flush - started_copy
-            timing[1] += time.monotonic() - started_flush
+        writer = RunWriter(cursor, result)
+        seq, numbers = itertools.count(), itertools.count()
+        for path in paths:
+            # Runs end at a file's end, so each has one file to name in its errors.
+            for label, objects in itertools.groupby(iter_objects(path, progress), model_of):
+                plan = plans.get(label) or plans.setdefault(label, ModelPlan(label, connection))
+                writer.add(stage_run(cursor, plan, objects, path, seq, next(numbers), result))
+        writer.finish()
         # Fresh statistics: the planner must not plan page queries for the empty tables it
         # saw before the load (autovacuum would get there, minutes later).
         for plan in plans.values():

@@ -1,6 +1,8 @@
 """The SQL the bulk loader runs from a staging table (see corpus/bulk_load.py).
 
 Identifiers come from model metadata, never from the fixture; values only travel by COPY.
+Each run of objects has its own staging table (``stage``), since a run whose references do
+not resolve yet is kept while later runs are staged.
 """
 
 from corpus.bulk_load import BulkLoadError
@@ -14,16 +16,14 @@ def _pk(model) -> str:
     return model._meta.pk.column
 
 
-def has_repeated_keys(plan, cursor) -> bool:
+def has_repeated_keys(plan, cursor, stage: str) -> bool:
     """Whether a natural key occurs twice in the run (a narrow hash aggregate)."""
     key = ", ".join(plan.qn(f.column) for f in plan.key)
-    cursor.execute(
-        f"SELECT 1 FROM {plan.qn(plan.stage)} GROUP BY {key} HAVING count(*) > 1 LIMIT 1"
-    )
+    cursor.execute(f"SELECT 1 FROM {plan.qn(stage)} GROUP BY {key} HAVING count(*) > 1 LIMIT 1")
     return cursor.fetchone() is not None
 
 
-def upsert_sql(plan, columns, *, repeated: bool = True) -> str:
+def upsert_sql(plan, columns, stage: str, *, repeated: bool = True) -> str:
     """INSERT … SELECT that resolves foreign natural keys, keeps the last duplicate (as
     loaddata would by saving twice) and updates rows whose natural key exists.
 
@@ -60,13 +60,17 @@ def upsert_sql(plan, columns, *, repeated: bool = True) -> str:
     return (
         f"INSERT INTO {qn(plan.table)} ({', '.join(qn(f.column) for f in columns)}) "
         f"SELECT {distinct}{', '.join(selects)} "
-        f"FROM {qn(plan.stage)} s {' '.join(joins)} "
+        f"FROM {qn(stage)} s {' '.join(joins)} "
         f"{order}"
         f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(updates)}"
     )
 
 
-def resolve_self(plan, cursor, f) -> None:
+def self_references(plan, columns) -> list:
+    return [f for f in columns if f.is_relation and _is_self(plan, f)]
+
+
+def resolve_self(plan, cursor, stage: str, f) -> None:
     """Fill a self-reference (place parent, article duplicate_of) once the run is in."""
     qn = plan.qn
     if len(plan.key) != 1:
@@ -76,30 +80,42 @@ def resolve_self(plan, cursor, f) -> None:
     cursor.execute(
         f"UPDATE {table} t SET {qn(f.column)} = p.{qn(_pk(plan.model))} "
         f"FROM (SELECT DISTINCT ON (s.{key}) s.{key}, s.{qn(f.column)} AS ref "
-        f"      FROM {qn(plan.stage)} s ORDER BY s.{key}, s._seq DESC) s "
+        f"      FROM {qn(stage)} s ORDER BY s.{key}, s._seq DESC) s "
         f"JOIN {table} p ON p.{qn(plan.target_key(f))} = s.ref "
         f"WHERE t.{key} = s.{key}"
     )
 
 
-def check_references(plan, cursor, columns, *, self_references: bool) -> None:
-    """Refuse foreign natural keys that name nothing, as loaddata does."""
+def drop_superseded(plan, cursor, stage: str, later_stage: str) -> None:
+    """Forget a kept run's rows that a later run of the model states again: the later wins."""
+    key = plan.qn(plan.key[0].column)
+    cursor.execute(
+        f"DELETE FROM {plan.qn(stage)} s USING {plan.qn(later_stage)} l WHERE s.{key} = l.{key}"
+    )
+
+
+def missing_references(plan, cursor, stage: str, columns, *, self_references: bool):
+    """The first foreign key whose natural keys name no row (yet), with up to five of them;
+    None when every reference resolves. Self-references are checked after the upsert."""
     qn = plan.qn
     for f in columns:
         if not f.is_relation or _is_self(plan, f) != self_references:
             continue
-        if self_references:
-            resolve_self(plan, cursor, f)
         target = f.related_model._meta.concrete_model
         cursor.execute(
-            f"SELECT DISTINCT s.{qn(f.column)} FROM {qn(plan.stage)} s "
+            f"SELECT DISTINCT s.{qn(f.column)} FROM {qn(stage)} s "
             f"LEFT JOIN {qn(target._meta.db_table)} r "
             f"ON r.{qn(plan.target_key(f))} = s.{qn(f.column)} "
             f"WHERE s.{qn(f.column)} IS NOT NULL AND r.{qn(_pk(target))} IS NULL LIMIT 5"
         )
         missing = [row[0] for row in cursor.fetchall()]
         if missing:
-            raise BulkLoadError(
-                f"{plan.label}.{f.name}: no {target._meta.label_lower} with natural key "
-                f"{', '.join(repr(m) for m in missing)}."
-            )
+            return f, missing
+    return None
+
+
+def reference_error(plan, source, f, missing) -> BulkLoadError:
+    """References still unresolved once every file is read: refused, as loaddata does."""
+    target = f.related_model._meta.concrete_model._meta.label_lower
+    keys = ", ".join(repr(m) for m in missing)
+    return BulkLoadError(f"{source}: {plan.label}.{f.name}: no {target} with natural key {keys}.")

@@ -1,9 +1,10 @@
 """Bulk-load natural-key JSON fixtures with COPY: loaddata's result, many times faster.
 
-    manage.py load_corpus corpus/01_entities.json corpus/02_outlets.json …
+    manage.py load_corpus fixtures/*.json
 
-All files load in one transaction: on any error nothing is written and the command exits
-non-zero. A progress bar goes to stderr (verbosity 1 and up).
+The files, and the objects in them, may come in any order, as with loaddata. All files load
+in one transaction: on any error nothing is written and the command exits non-zero. A
+progress bar goes to stderr (verbosity 1 and up).
 """
 
 from pathlib import Path
@@ -18,7 +19,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "fixtures", nargs="+", type=Path, help="Fixture files, loaded in order."
+            "fixtures",
+            nargs="+",
+            type=Path,
+            help="Fixture files, in any order; of two objects with one natural key the later wins.",
         )
         parser.add_argument("--database", default="default", help="Database alias to load into.")
 
