@@ -281,7 +281,7 @@ def search_articles(query: SearchQuery, *, key: Sequence[str] = ()) -> RankedRes
     shown only (``RankedResults``).
     """
 
-    def rank() -> list[tuple[int, float]]:
+    def rank_candidates() -> list[tuple[int, float]]:
         candidates = list(
             Article.objects.filter(search_vector=query)
             .order_by("-published_on", "-pk")
@@ -302,7 +302,7 @@ def search_articles(query: SearchQuery, *, key: Sequence[str] = ()) -> RankedRes
             .annotate(headline=_headline("body", query))
         )
 
-    return RankedResults(cached_ranking("article", key, rank), rows)
+    return RankedResults(cached_ranking("article", key, rank_candidates), rows)
 
 
 def event_candidates(query: SearchQuery):
@@ -339,7 +339,7 @@ def search_events(query: SearchQuery, *, key: Sequence[str] = ()) -> RankedResul
     """
     from timeline.models import Event, cited_quotes
 
-    def rank() -> list[tuple[int, float]]:
+    def rank_candidates() -> list[tuple[int, float]]:
         ranked = sorted(event_candidates(query), key=lambda row: (-row[1], row[2], row[0]))
         return [(pk, rank) for pk, rank, _ in ranked]
 
@@ -357,7 +357,7 @@ def search_events(query: SearchQuery, *, key: Sequence[str] = ()) -> RankedResul
             .annotate(headline=_headline(document, query))
         )
 
-    return RankedResults(cached_ranking("event", key, rank), rows)
+    return RankedResults(cached_ranking("event", key, rank_candidates), rows)
 
 
 def search_entities(plan: SearchPlan):
