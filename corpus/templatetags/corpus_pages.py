@@ -1,5 +1,7 @@
 """Template helpers for the corpus pages: dates shown as precisely as they are known."""
 
+from functools import lru_cache
+
 from django import template
 from django.utils.html import format_html
 
@@ -23,8 +25,13 @@ def date_label(value, precision: str = DatePrecision.DAY) -> str:
 
 
 @register.simple_tag
+@lru_cache(maxsize=4096)
 def dated(value, precision=DatePrecision.DAY):
-    """A <time> element whose machine-readable value has the same precision as the label."""
+    """A <time> element whose machine-readable value has the same precision as the label.
+
+    Cached: an entity page shows ~150 dates, most of them repeated, and the markup is a pure
+    function of its arguments (``strftime``'s month names are the C locale's, not translated).
+    """
     if value is None:
         return format_html('<span class="undated">{}</span>', "undated")
     machine, _ = FORMATS.get(precision, FORMATS[DatePrecision.DAY])

@@ -68,9 +68,14 @@ class EntityDetailView(CorpusPageCacheMixin, EntityRedirectMixin, DetailView):
     list_url_name: str
     heading: str
     timeline_param: str  # the timeline filter that selects this entity's events
+    # Only a place's page shows what it lies in and contains: other pages skip that query.
+    related: tuple[str, ...] = ()
+    prefetched: tuple[str, ...] = ("aliases",)
 
     def get_queryset(self):
-        return self.model.objects.select_related("parent").prefetch_related("aliases", "children")
+        entities = self.model.objects.prefetch_related(*self.prefetched)
+        # select_related() without names would follow every foreign key.
+        return entities.select_related(*self.related) if self.related else entities
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -105,3 +110,5 @@ class PlaceDetailView(EntityDetailView):
     list_url_name = "corpus:place-list"
     heading = "Places"
     timeline_param = "place"
+    related = ("parent",)
+    prefetched = ("aliases", "children")

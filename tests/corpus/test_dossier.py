@@ -7,7 +7,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from corpus.dossier import articles_naming, event_dates, events_involving, statements_by
+from corpus.dossier import (
+    articles_mentioning,
+    articles_naming,
+    event_dates,
+    events_involving,
+    statement_lines,
+    statements_by,
+)
 from corpus.extract import extract_mentions
 from corpus.models import Article, Entity
 from tests.factories import (
@@ -175,3 +182,40 @@ def test_the_event_list_markup_is_unchanged_by_building_its_lines_in_python(clie
         "Talks &amp; &lt;b&gt;more&lt;/b&gt;</a>\n"
         "      <small>Statement · Claimed · as speaker · Sudzha &lt;town&gt;</small></span>"
     ) in text
+
+
+def test_statement_lines_carry_the_quote_its_event_and_its_article_with_links():
+    speaker = ActorFactory()
+    event = EventFactory(title="Talks", date=date(2024, 11, 1), date_precision="month")
+    EventActorFactory(event=event, actor=speaker, role=ActorRole.SPEAKER)
+    cited = CitationFactory(event=event, quote="We will answer.")
+    unsourced = CitationFactory(event=event, article=ArticleFactory(outlet=None))
+    lines = {line.pk: line for line in statement_lines(speaker)}
+    line = lines[cited.pk]
+    assert (line.quote, line.event_title, line.article_title) == (
+        "We will answer.",
+        "Talks",
+        cited.article.title,
+    )
+    assert line.event_url == event.get_absolute_url()
+    assert line.article_url == cited.article.get_absolute_url()
+    assert line.outlet_name == cited.article.outlet.name
+    assert line.when == '<time datetime="2024-11">Nov 2024</time>'
+    assert lines[unsourced.pk].outlet_name is None
+
+
+def test_article_lines_count_every_mention_and_show_the_first_three_in_order(zelensky):
+    body = "Zelensky said. " * 5
+    article = ArticleFactory(body=body, published_on=date(2030, 1, 1), outlet=None)
+    for start in (60, 0, 15, 45, 30):  # saved out of order
+        MentionFactory(article=article, entity=zelensky, start=start, text="Zelensky")
+    other = ActorFactory()
+    MentionFactory(article=article, entity=other, start=9, text="said")  # not counted
+    first, *_rest = articles_mentioning(zelensky)
+    assert first.title == article.title and first.url == article.get_absolute_url()
+    assert first.outlet_name is None and first.published_on == date(2030, 1, 1)
+    assert first.mention_count == 5
+    assert len(first.snippets) == 3
+    assert all("<mark>Zelensky</mark>" in snippet for snippet in first.snippets)
+    # The first three by position: the third ends before the fourth mention begins.
+    assert first.snippets[0].startswith("<mark>Zelensky</mark> said.")
