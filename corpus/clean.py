@@ -27,6 +27,10 @@ def strip_markup(line: str) -> str:
         line = MARKDOWN_EMPHASIS.sub(r"\2", line)
     if "\\" in line:
         line = MARKDOWN_ESCAPE.sub(r"\1", line)
+    # Most lines have no whitespace to collapse: single inner spaces only (``isprintable`` rules
+    # out every other whitespace character), so they are kept without splitting them into words.
+    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
+        return line
     return " ".join(line.split())
 
 
@@ -134,8 +138,19 @@ TAIL_START = re.compile(
 AUTHOR_BOX_LABEL = re.compile(r"(?i)^(author|reporter|contributor|editor)$")
 NAME_LINE = re.compile(r"^[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}$")
 
+# Footer lines are short: the longest line TAIL_START or AUTHOR_BOX_LABEL matches (with the
+# newline ``$`` allows), so longer lines, most of them, skip both patterns.
+FOOTER_LINE_MAX = 27
+
 # A paragraph the scraper split: no closing punctuation, and the next part starts in lower case.
 SENTENCE_END = re.compile(r"[.!?:;\"\u201d\u2019')\]…]$")
+SENTENCE_END_CHARS = tuple(".!?:;\"\u201d\u2019')]…")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``SENTENCE_END`` finds a closing character at the end (``$`` also before a final
+    newline), without its search, which tries every position of the paragraph."""
+    return text.removesuffix("\n").endswith(SENTENCE_END_CHARS)
 
 
 @dataclass(frozen=True)
@@ -159,6 +174,8 @@ def source_lines(text: str) -> list[str]:
 def tail_start(lines: list[str]) -> int:
     """Index of the first line of the page footer (author box, author's article list)."""
     for index, line in enumerate(lines):
+        if len(line) > FOOTER_LINE_MAX:
+            continue
         if TAIL_START.match(line):
             return index
         if AUTHOR_BOX_LABEL.match(line) and index > 0 and NAME_LINE.match(lines[index - 1]):
@@ -216,7 +233,7 @@ def join_split_paragraphs(lines: list[str]) -> list[str]:
     """Rejoin paragraphs the scraper split mid-sentence across lines."""
     paragraphs: list[str] = []
     for line in lines:
-        if paragraphs and not SENTENCE_END.search(paragraphs[-1]) and line[0].islower():
+        if paragraphs and not ends_sentence(paragraphs[-1]) and line[0].islower():
             paragraphs[-1] = f"{paragraphs[-1]} {line}"
         else:
             paragraphs.append(line)

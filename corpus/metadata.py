@@ -38,6 +38,9 @@ MONTHS = {
     )
     for name in names
 }
+# Every month name starts with one of these: a line starting with none of them, nor with a
+# digit or "Published", is no dateline, and the three patterns below need not run.
+MONTH_PREFIXES = frozenset(name[:3] for name in MONTHS)
 # A dateline is a line that is only a date, possibly followed by an "Updated: …" stamp.
 UPDATED = r"(?:\s*(?:\||·)?\s*Updated:?\s.*)?"
 DATELINE_NUMERIC = re.compile(rf"^(\d{{1,2}})/(\d{{1,2}})/(\d{{4}}){UPDATED}$")  # US: M/D/Y
@@ -77,7 +80,7 @@ def headline(line: str) -> str | None:
 
 def byline(line: str) -> list[str] | None:
     """The authors a "By …" line names."""
-    match = BYLINE.match(line)
+    match = line.startswith("By ") and BYLINE.match(line)
     if not match:
         return None
     return [name.strip() for name in AUTHOR_SEPARATOR.split(match.group(1)) if name.strip()]
@@ -85,6 +88,12 @@ def byline(line: str) -> list[str] | None:
 
 def dateline(line: str) -> date | None:
     """The publication date a line that holds only a date states (the first date on it)."""
+    # \d is a Unicode decimal digit, as isdecimal(); DATELINE_WORDS' month name starts the line
+    # unless "Published" does.
+    if not (
+        line[:1].isdecimal() or line[:3].lower() in MONTH_PREFIXES or line.startswith("Published")
+    ):
+        return None
     try:
         if match := DATELINE_NUMERIC.match(line):
             month, day, year = (int(part) for part in match.groups())

@@ -6,7 +6,16 @@ import re
 
 import pytest
 
-from corpus.clean import join_split_paragraphs, remove_boilerplate, strip_markup
+from corpus.clean import (
+    AUTHOR_BOX_LABEL,
+    FOOTER_LINE_MAX,
+    SENTENCE_END,
+    TAIL_START,
+    ends_sentence,
+    join_split_paragraphs,
+    remove_boilerplate,
+    strip_markup,
+)
 from corpus.parse import parse_source
 from tests.corpus.sources import ALL_FILES, F000, F001, F002, F003, F004, source_text
 
@@ -187,6 +196,13 @@ def test_subheadings_of_the_article_are_kept():
         ('"as if [Biden] is launching"', '"as if [Biden] is launching"'),
         ("a * b ** c", "a * b ** c"),
         ("  spaced \t out  ", "spaced out"),
+        # Lines kept as they are need single ASCII spaces only; any other whitespace collapses.
+        ("no\u00a0break and\u3000ideographic", "no break and ideographic"),
+        ("unit\x1fseparator", "unit separator"),
+        ("double  space", "double space"),
+        (" leading", "leading"),
+        ("trailing ", "trailing"),
+        ("", ""),
     ],
 )
 def test_strip_markup(line, clean):
@@ -256,3 +272,20 @@ def test_split_paragraphs_join_only_before_a_lower_case_continuation():
         "Heading",
         "Next one.",
     ]
+
+
+def test_footer_patterns_match_no_line_longer_than_the_length_tested_first():
+    """tail_start skips longer lines without trying the footer patterns."""
+    for pattern in (TAIL_START, AUTHOR_BOX_LABEL):
+        # re's own parser gives the longest match; "$" may also match before a final newline.
+        assert re._parser.parse(pattern.pattern).getwidth()[1] + 1 <= FOOTER_LINE_MAX
+    lines = ["Text.", "Author\u2019s selected articles", "A link"]
+    assert remove_boilerplate(lines).lines == ["Text."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Done.", "Done", "Said \u201cno\u201d", "Done.\n", "Done.\n\n", "Done\n", "(a)", "…", ""],
+)
+def test_ends_sentence_is_the_sentence_end_pattern(text):
+    assert ends_sentence(text) is bool(SENTENCE_END.search(text))

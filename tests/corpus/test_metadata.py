@@ -66,6 +66,12 @@ def test_byline(line, authors):
         ("13/45/2024", None),
         ("On 11/18/2024 the officials said so.", None),
         ("Smarch 3, 2024", None),
+        # Each way a dateline can start: the test of its first characters lets all through.
+        ("may 5, 2024", date(2024, 5, 5)),
+        ("Sept. 3, 2024", date(2024, 9, 3)),
+        ("Published May 5, 2024", date(2024, 5, 5)),
+        ("\u0661\u0662/\u0663\u0661/\u0662\u0660\u0662\u0664", date(2024, 12, 31)),
+        ("\u212aov 1, 2024", None),
     ],
 )
 def test_dateline(line, day):
