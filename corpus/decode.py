@@ -6,6 +6,7 @@ report it and go on with the other files.
 
 import codecs
 import hashlib
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -50,13 +51,15 @@ class SourceText:
 def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
     """Read ``path`` and decode it, or raise ``SourceError`` saying why it is not usable text."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except FileNotFoundError:
         raise SourceError(path, "no such file") from None
     except OSError as error:
         raise SourceError(path, f"cannot read: {error.strerror or error}") from None
-    if not path.is_file():
+    # The same stat tells the kind of file: is_file() would ask the file system again.
+    if not stat.S_ISREG(status.st_mode):
         raise SourceError(path, "not a regular file")
+    size = status.st_size
     # Checked before reading, so a huge file is never loaded into memory.
     if size > max_bytes:
         raise SourceError(path, f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes")

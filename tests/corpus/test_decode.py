@@ -3,6 +3,7 @@
 # ruff: noqa: RUF001 - the sample texts use typographic apostrophes and quotes
 
 import hashlib
+import os
 
 import pytest
 
@@ -65,3 +66,10 @@ def test_missing_path_names_the_file(tmp_path):
 def test_a_folder_is_not_a_source_file(tmp_path):
     with pytest.raises(SourceError, match="not a regular file"):
         read_source(tmp_path)
+
+
+def test_a_named_pipe_is_refused_without_being_opened(tmp_path):
+    """Opening a pipe would wait for a writer: its kind is known from the stat alone."""
+    os.mkfifo(tmp_path / "pipe.txt")
+    with pytest.raises(SourceError, match="not a regular file"):
+        read_source(tmp_path / "pipe.txt")

@@ -2,6 +2,7 @@
 
 import hashlib
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -116,6 +117,15 @@ def test_source_file_is_relative_to_the_sources_folder_or_the_file_name(tmp_path
     outside.write_text("A loose article outside the sources folder.\n")
     assert ingest_file(path=sources / "2024" / "nested.txt").source_file == "2024/nested.txt"
     assert ingest_file(path=outside).source_file == "loose.txt"
+
+
+def test_paths_relative_to_the_working_folder_get_the_same_source_name(sources, monkeypatch):
+    (sources / "2024").mkdir()
+    context = IngestContext.build(sources_dir=sources)
+    monkeypatch.chdir(sources / "2024")
+    assert context.source_name(Path("nested.txt")) == "2024/nested.txt"
+    assert context.source_name(Path("../top.txt")) == "top.txt"
+    assert context.source_name(Path("../2024/other.txt")) == "2024/other.txt"
 
 
 def test_reingesting_unchanged_files_writes_nothing(sources, outlets, entities):
