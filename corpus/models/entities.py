@@ -36,6 +36,13 @@ class EntityQuerySet(models.QuerySet):
     def places(self):
         return self.filter(entity_type=EntityType.PLACE)
 
+    def with_alias_names(self):
+        """Annotate ``alias_names``, the entity's other spellings in order, in the same query."""
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        names = Alias.objects.filter(entity=models.OuterRef("pk")).order_by("name").values("name")
+        return self.annotate(alias_names=ArraySubquery(names))
+
     def name_resembles(self, text: str):
         """Entities whose name or an alias resembles ``text``: a trigram filter only.
 

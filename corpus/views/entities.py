@@ -68,12 +68,12 @@ class EntityDetailView(CorpusPageCacheMixin, EntityRedirectMixin, DetailView):
     list_url_name: str
     heading: str
     timeline_param: str  # the timeline filter that selects this entity's events
-    # Only a place's page shows what it lies in and contains: other pages skip that query.
+    # Only a place's page shows what it lies in and contains: other pages skip those queries.
     related: tuple[str, ...] = ()
-    prefetched: tuple[str, ...] = ("aliases",)
+    prefetched: tuple[str, ...] = ()
 
     def get_queryset(self):
-        entities = self.model.objects.prefetch_related(*self.prefetched)
+        entities = self.model.objects.with_alias_names().prefetch_related(*self.prefetched)
         # select_related() without names would follow every foreign key.
         return entities.select_related(*self.related) if self.related else entities
 
@@ -111,4 +111,4 @@ class PlaceDetailView(EntityDetailView):
     heading = "Places"
     timeline_param = "place"
     related = ("parent",)
-    prefetched = ("aliases", "children")
+    prefetched = ("children",)

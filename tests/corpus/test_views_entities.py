@@ -239,16 +239,22 @@ def test_place_page_shows_parent_children_and_events_there(client):
     assert "Fighting in Kursk" in text
 
 
-def test_only_a_place_page_looks_up_parent_and_children(client, django_assert_num_queries):
+def test_entity_page_queries_fold_aliases_in_and_only_places_look_up_children(
+    client, django_assert_num_queries
+):
     russia = PlaceFactory(name="Russia", kind=PlaceKind.COUNTRY)
     PlaceFactory(name="Kursk Oblast", parent=russia)
     actor = ActorFactory()
-    # entity, aliases, events, statements, articles, article count, co-mentions, daily counts
-    with django_assert_num_queries(8):
-        assert client.get(actor.get_absolute_url()).status_code == 200
-    with django_assert_num_queries(8):  # no statements on a place page, but its children
+    for name in ("Zelenskyy", "Selenskyj", "Zelenskiy"):
+        AliasFactory(entity=actor, name=name)
+    # entity with its aliases, events, statements, articles, article count, co-mentions,
+    # daily counts
+    with django_assert_num_queries(7):
+        text = client.get(actor.get_absolute_url()).content.decode()
+    assert "<dt>Also written</dt><dd>Selenskyj, Zelenskiy, Zelenskyy</dd>" in text
+    with django_assert_num_queries(7):  # no statements on a place page, but its children
         text = client.get(russia.get_absolute_url()).content.decode()
-    assert "Kursk Oblast" in text
+    assert "Kursk Oblast" in text and "<dt>Also written</dt><dd>—</dd>" in text
 
 
 def test_entity_page_links_its_events_on_the_timeline(client, dossier):
@@ -281,9 +287,9 @@ def test_entity_page_query_count_is_fixed_with_many_rows(
         event = EventFactory(date=date(2024, 10, i % 28 + 1))
         EventActorFactory(event=event, actor=entity, role=ActorRole.SPEAKER)
         CitationFactory(event=event, article=article)
-    # entity, aliases, events, statements, articles, their snippets,
+    # entity with its aliases, events, statements, articles, their snippets,
     # article count, co-mentions, daily counts (a place's page adds its children)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         response = client.get(entity.get_absolute_url())
     assert len(response.context["articles"]) == 20
     assert all(len(a.snippets) <= 3 for a in response.context["articles"])
