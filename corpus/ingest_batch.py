@@ -11,8 +11,6 @@ ingests it again file by file.
 """
 
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -32,6 +30,7 @@ from corpus.ingest_context import (
     first_free_slug,
     relax_commit,
     slug_base,
+    taken_slugs,
 )
 from corpus.models import Article, Mention
 from corpus.parse import parse_source
@@ -343,8 +342,7 @@ def _assign_slugs(files: list[SourceFile], pending: ChunkPlan | None) -> None:
     if not files:
         return
     bases = [slug_base(file.fields["title"]) for file in files]
-    prefixes = reduce(or_, (Q(slug__startswith=base) for base in set(bases)))
-    taken = set(Article.objects.filter(prefixes).values_list("slug", flat=True))
+    taken = taken_slugs(set(bases))
     if pending:
         taken.update(file.result.slug for file in pending.new)
     for file, base in zip(files, bases, strict=True):

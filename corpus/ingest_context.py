@@ -242,6 +242,32 @@ def slug_base(title: str) -> str:
     return (slugify(title)[: SLUG_MAX - 4].strip("-")) or "article"
 
 
+def taken_slugs(bases: set[str]) -> set[str]:
+    """The stored slugs that start with any of ``bases``, in one query.
+
+    The same rows as ``slug__startswith`` for each base ORed together, whose plan on a table
+    without statistics for slugs (a fresh or bench database) was a sequential scan testing
+    every pattern on every row: 6 ms for 250 bases at 2,000 articles, and ~5 ms of Python to
+    build. Here each base is one range scan of the slug's pattern index (byte order):
+    the slugs from ``base`` up to, not including, ``base`` with its last character
+    incremented are exactly those that start with it (slugs are ASCII).
+    """
+    if not bases:
+        return set()
+    bases = sorted(bases)
+    ends = [base[:-1] + chr(ord(base[-1]) + 1) for base in bases]
+    table = connection.ops.quote_name(Article._meta.db_table)
+    slug = connection.ops.quote_name(Article._meta.get_field("slug").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.{slug} FROM unnest(%s::text[], %s::text[]) AS b(low, high) "
+            f"CROSS JOIN LATERAL (SELECT {slug} FROM {table} "
+            f"WHERE {slug}::text ~>=~ b.low AND {slug}::text ~<~ b.high) AS a",
+            [bases, ends],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
 def first_free_slug(base: str, taken: set[str]) -> str:
     slug, number = base, 2
     while slug in taken:
