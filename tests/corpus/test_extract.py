@@ -105,7 +105,7 @@ def test_extractor_from_db_uses_entity_names_and_aliases(django_assert_num_queri
     AliasFactory(entity=biden, name="Biden")
     atacms = WeaponFactory(name="Army Tactical Missile System")
     AliasFactory(entity=atacms, name="ATACMS")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # aliases and entity names together
         extractor = MentionExtractor.from_db()
     body = "Joe Biden let Ukraine fire the Army Tactical Missile System (ATACMS); Biden said so."
     assert found(extractor, body) == [
@@ -135,9 +135,9 @@ def test_extract_mentions_after_alias_edits_and_is_idempotent(django_assert_num_
     assert all(article.body[start:end] == text for start, end, text in spans)
     assert other.mentions.count() == 0
 
-    # Nothing changed: one query for the aliases, one for names, one for the articles, one
-    # per article for its current mentions, and no write at all.
-    with django_assert_num_queries(2 + 1 + 2 + 2):
+    # Nothing changed: one query for the aliases and names, one for the articles, one per
+    # article for its current mentions, and no write at all.
+    with django_assert_num_queries(1 + 1 + 2 + 2):
         result = extract_mentions()
     assert (result.changed, result.created, result.deleted) == (0, 0, 0)
 
