@@ -265,6 +265,12 @@ def aggregate_sections(entity: Entity) -> tuple[list[Entity], Activity, int]:
     )
 
 
+def may_speak(entity: Entity) -> bool:
+    """Only actors speak (the other pages have no statements section); an actor fetched
+    ``with_speaker_flag()`` says whether it ever does."""
+    return entity.entity_type == EntityType.ACTOR and getattr(entity, "speaks", True)
+
+
 def entity_dossier(entity: Entity) -> dict:
     """Context for the entity page; each value is one query, three of them cached.
 
@@ -278,8 +284,7 @@ def entity_dossier(entity: Entity) -> dict:
     return {
         "events": list(events_involving(entity)),
         "event_limit": EVENT_LIMIT,
-        # Only actors speak; the other pages have no statements section.
-        "statements": statement_lines(entity) if entity.entity_type == EntityType.ACTOR else [],
+        "statements": statement_lines(entity) if may_speak(entity) else [],
         "articles": articles_mentioning(entity),
         "article_count": article_count,
         "co_mentions": co_mentions,

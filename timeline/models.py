@@ -225,6 +225,11 @@ class EventActor(models.Model):
                 fields=["event", "actor", "role"], name="event_actor_unique_role"
             )
         ]
+        indexes = [
+            # An actor's events (entity page, timeline filter) as an index-only scan, and
+            # "does it ever speak?" as one probe (corpus.models.EntityQuerySet.with_speaker_flag).
+            models.Index(fields=["actor", "role", "event"], name="event_actor_by_actor_role"),
+        ]
 
     def __str__(self):
         return f"{self.actor} ({self.get_role_display()})"

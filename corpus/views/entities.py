@@ -95,6 +95,9 @@ class ActorDetailView(EntityDetailView):
     heading = "Actors"
     timeline_param = "actor"
 
+    def get_queryset(self):
+        return super().get_queryset().with_speaker_flag()
+
 
 class WeaponDetailView(EntityDetailView):
     model = WeaponSystem

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from corpus.choices import ActorKind, DatePrecision, PlaceKind, WeaponCategory
-from corpus.models import Entity, EntityRedirect
+from corpus.models import Actor, Entity, EntityRedirect
 from tests.factories import (
     ActorFactory,
     AliasFactory,
@@ -247,14 +247,31 @@ def test_entity_page_queries_fold_aliases_in_and_only_places_look_up_children(
     actor = ActorFactory()
     for name in ("Zelenskyy", "Selenskyj", "Zelenskiy"):
         AliasFactory(entity=actor, name=name)
-    # entity with its aliases, events, statements, articles, article count, co-mentions,
-    # daily counts
-    with django_assert_num_queries(7):
+    # entity with its aliases (and whether it ever speaks: no, so no statements query),
+    # events, articles, article count, co-mentions, daily counts
+    with django_assert_num_queries(6):
         text = client.get(actor.get_absolute_url()).content.decode()
     assert "<dt>Also written</dt><dd>Selenskyj, Zelenskiy, Zelenskyy</dd>" in text
+    assert "No statements recorded" in text
     with django_assert_num_queries(7):  # no statements on a place page, but its children
         text = client.get(russia.get_absolute_url()).content.decode()
     assert "Kursk Oblast" in text and "<dt>Also written</dt><dd>—</dd>" in text
+
+
+def test_only_an_actor_that_speaks_has_its_statements_looked_up(client, django_assert_num_queries):
+    speaker, subject = ActorFactory(), ActorFactory()
+    event = EventFactory()
+    EventActorFactory(event=event, actor=speaker, role=ActorRole.SPEAKER)
+    EventActorFactory(event=event, actor=subject, role=ActorRole.TARGET)
+    CitationFactory(event=event, quote="We will answer.")
+    assert [(a.pk, a.speaks) for a in Actor.objects.with_speaker_flag().order_by("pk")] == [
+        (speaker.pk, True),
+        (subject.pk, False),
+    ]
+    with django_assert_num_queries(7):  # the statements query
+        assert "<p>We will answer.</p>" in client.get(speaker.get_absolute_url()).content.decode()
+    with django_assert_num_queries(6):
+        assert "We will answer." not in client.get(subject.get_absolute_url()).content.decode()
 
 
 def test_entity_page_links_its_events_on_the_timeline(client, dossier):
