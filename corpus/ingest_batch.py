@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Now
 
+from corpus.copy_rows import copy_rows
 from corpus.decode import SourceError, SourceText, read_source
 from corpus.dedupe import RunIndex, shingles
 from corpus.duplicate_links import DuplicateGroups, candidate
@@ -368,7 +369,7 @@ def _insert_articles(files: list[SourceFile], groups: DuplicateGroups) -> None:
         )
         for file in files
     ]
-    _copy(Article, ARTICLE_COLUMNS, rows)
+    copy_rows(Article, ARTICLE_COLUMNS, rows)
 
 
 def _replace_mentions(files: list[SourceFile]) -> None:
@@ -380,17 +381,4 @@ def _replace_mentions(files: list[SourceFile]) -> None:
         for file in files
         for match in file.matches
     ]
-    _copy(Mention, MENTION_COLUMNS, rows)
-
-
-def _copy(model, names, rows: list[tuple]) -> None:
-    """COPY rows into the model's table: one statement, no per-row SQL or model instance."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    # get_field() takes attribute names too (outlet_id): a column is the field's column.
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
-    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+    copy_rows(Mention, MENTION_COLUMNS, rows)
