@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.test import override_settings
+from django.urls import reverse
 
 from config.cache import (
     VERSION_KEY,
@@ -82,6 +84,47 @@ def test_corpus_changed_bumps_now_and_again_when_the_transaction_commits(
         corpus_changed()
         assert corpus_version() == start + 1
     assert corpus_version() == start + 2
+
+
+@pytest.fixture
+def version_reads(monkeypatch):
+    """How many times the corpus version was read from the cache."""
+    reads = []
+    get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == VERSION_KEY:
+            reads.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    return reads
+
+
+def test_a_request_reads_the_corpus_version_once_and_sees_its_own_bumps(db, version_reads):
+    # (request_started closes stale database connections: hence db.)
+    start = corpus_version()
+    version_reads.clear()
+    request_started.send(sender=None)
+    try:
+        assert corpus_version() == start and corpus_version() == start
+        cache_key(["a"]), cache_key(["b"])
+        assert len(version_reads) == 1
+        bump_corpus_version()  # a write in this request: its later reads see it
+        assert corpus_version() == start + 1 and corpus_version() == start + 1
+    finally:
+        request_finished.send(sender=None)
+    cache.incr(VERSION_KEY)  # another process's write, after the request
+    assert corpus_version() == start + 2
+
+
+def test_a_timeline_page_reads_the_corpus_version_once(client, db, version_reads):
+    corpus_version()  # set, so that reading it is one get
+    version_reads.clear()
+    response = client.get(reverse("timeline:timeline"), {"type": "strike"})
+    assert response.status_code == 200
+    # The page, its aggregates, its cards and its fragments all key on it.
+    assert len(version_reads) == 1
 
 
 def _redis_cache_settings():
