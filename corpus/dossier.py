@@ -25,12 +25,15 @@ from timeline.choices import EventStatus, EventType
 EVENT_LIMIT = 100
 STATEMENT_LIMIT = 50
 ARTICLE_LIMIT = 20
-SNIPPETS_PER_ARTICLE = 3
+SNIPPETS = 3  # per article
 EVENT_TYPES = dict(EventType.choices)
 EVENT_STATUSES = dict(EventStatus.choices)
 EVENT_LINE_FIELDS = (
     "title", "slug", "date", "date_precision", "end_date", "event_type", "status",
     "place_id", "place_name", "roles",
+)  # fmt: skip
+ARTICLE_LINE_FIELDS = (
+    "pk", "title", "slug", "outlet_name", "published_on", "published_precision",
 )  # fmt: skip
 
 
@@ -193,15 +196,11 @@ def articles_mentioning(entity: Entity) -> list[ArticleLine]:
     mention of the entity in them (which counts them too); a ``Prefetch`` slice of model
     instances took twice as long, most of it Django compiling its window query.
     """
-    articles = (
+    articles = list(
         articles_naming(entity)
         .annotate(outlet_name=F("outlet__name"))
-        .values_list(
-            "pk", "title", "slug", "outlet_name", "published_on", "published_precision",
-            named=True,
-        )[:ARTICLE_LIMIT]
-    )  # fmt: skip
-    articles = list(articles)
+        .values_list(*ARTICLE_LINE_FIELDS, named=True)[:ARTICLE_LIMIT]
+    )
     mentions = defaultdict(list)
     rows = (
         Mention.objects.filter(entity=entity, article__in=[article.pk for article in articles])
@@ -209,8 +208,8 @@ def articles_mentioning(entity: Entity) -> list[ArticleLine]:
         .order_by("article", "start")
         .values_list("article", "start", "end", "context_start", "context")
     )
-    for article_id, *snippet in rows:
-        mentions[article_id].append(snippet)
+    for article_id, *mention in rows:
+        mentions[article_id].append(mention)
     article_url = SlugRoute("corpus:article-detail")
     return [
         ArticleLine(
@@ -222,9 +221,7 @@ def articles_mentioning(entity: Entity) -> list[ArticleLine]:
             mention_count=len(mentions[article.pk]),
             snippets=[
                 keyword_in_context(context, start, end, offset=context_start)
-                for start, end, context_start, context in mentions[article.pk][
-                    :SNIPPETS_PER_ARTICLE
-                ]
+                for start, end, context_start, context in mentions[article.pk][:SNIPPETS]
             ],
         )
         for article in articles
