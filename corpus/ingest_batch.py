@@ -36,7 +36,7 @@ from corpus.ingest_context import (
 from corpus.models import Article, Mention
 from corpus.parse import parse_source
 from corpus.planner_stats import ArticleGrowth
-from corpus.signatures import write_signatures
+from corpus.signatures import insert_signatures, write_signatures
 
 # A chunk's Python work and its writing overlap (corpus/ingest_writer.py): a few hundred
 # files keep the per-chunk queries rare while the run's first parse and last write, which
@@ -162,7 +162,9 @@ def write_chunk(plan: ChunkPlan, growth: ArticleGrowth | None = None) -> None:
         _update_articles(plan.changed)
         _insert_articles(plan.new, plan.groups)
         _replace_mentions(plan.to_write)
-        write_signatures((file.pk, file.fields["body"], file.signature) for file in plan.to_write)
+        # A new article has no signature row to replace.
+        insert_signatures((file.pk, file.fields["body"], file.signature) for file in plan.new)
+        write_signatures((file.pk, file.fields["body"], file.signature) for file in plan.changed)
         plan.groups.write_changes()
     if growth:
         growth.inserted(len(plan.new))

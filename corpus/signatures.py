@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
 
+from corpus.copy_rows import copy_rows
 from corpus.dedupe import shingles
 from corpus.models import Article, ArticleSignature
 
@@ -61,6 +62,17 @@ def write_signatures(rows: Iterable[tuple[int, str, frozenset[int]]]) -> None:
             "SET shingles = excluded.shingles, body_md5 = excluded.body_md5",
             [list(column) for column in zip(*rows, strict=True)],
         )
+
+
+def insert_signatures(rows: Iterable[tuple[int, str, frozenset[int]]]) -> None:
+    """As ``write_signatures``, for articles that have no signature yet (inserted in the same
+    transaction): COPY in the binary format (corpus/copy_rows.py) instead of an upsert whose
+    array of signatures psycopg escapes into text and PostgreSQL parses back."""
+    copy_rows(
+        ArticleSignature,
+        ("article", "shingles", "body_md5"),
+        [(pk, pack(signature), body_md5(body)) for pk, body, signature in rows],
+    )
 
 
 def stored_signatures() -> Iterator[tuple[int, frozenset[int]]]:
