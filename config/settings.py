@@ -211,7 +211,8 @@ SITREP_PAGE_CACHE_SECONDS = int(
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, reusing its redis-py clients (config/redis_cache.py).
+            "BACKEND": "config.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("SITREP_CACHE_PREFIX", "sitrep"),
             "TIMEOUT": SITREP_CACHE_SECONDS,

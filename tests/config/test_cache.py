@@ -42,7 +42,7 @@ def settings_caches(**env) -> dict:
 
 def test_redis_backend_when_redis_url_is_set():
     caches = settings_caches(REDIS_URL="redis://127.0.0.1:6379/3")
-    assert caches["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert caches["BACKEND"] == "config.redis_cache.RedisCache"
     assert caches["LOCATION"] == "redis://127.0.0.1:6379/3"
 
 
@@ -130,7 +130,7 @@ def test_a_timeline_page_reads_the_corpus_version_once(client, db, version_reads
 def _redis_cache_settings():
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/0",
             "KEY_PREFIX": f"sitrep-test-{uuid.uuid4().hex}",
         }
@@ -152,5 +152,8 @@ def test_cached_facets_round_trip_through_redis():
         assert value == again == [1, 2, 3]
         assert len(calls) == 1
         assert "RedisCache" in type(caches["default"]).__name__
+        # One redis-py client for every call, not one built per call (config/redis_cache.py).
+        client = caches["default"]._cache
+        assert client.get_client() is client.get_client() is client.get_client(write=True)
         # Only our keys: clear() would empty the whole Redis database others may share.
         caches["default"].delete_many([cache_key(["article-list"]), VERSION_KEY])
