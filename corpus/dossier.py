@@ -4,15 +4,17 @@ Read-only queries, one per section whatever the corpus size; the entity page's v
 calls ``entity_dossier``.
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from django.db.models import Exists, F, OuterRef, Q, StringAgg, Subquery, Value
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from config.cache import cached_facets
+from config.compiled import PLACEHOLDERS, CompiledQuery
 from config.links import SlugRoute
 from corpus.choices import EntityType
 from corpus.models import Article, Entity, Mention
@@ -28,13 +30,11 @@ ARTICLE_LIMIT = 20
 SNIPPETS = 3  # per article
 EVENT_TYPES = dict(EventType.choices)
 EVENT_STATUSES = dict(EventStatus.choices)
-EVENT_LINE_FIELDS = (
-    "title", "slug", "date", "date_precision", "end_date", "event_type", "status",
-    "place_id", "place_name", "roles",
-)  # fmt: skip
-ARTICLE_LINE_FIELDS = (
-    "pk", "title", "slug", "outlet_name", "published_on", "published_precision",
-)  # fmt: skip
+EventRow = namedtuple(
+    "EventRow",
+    "title slug date date_precision end_date event_type status place_id place_name roles",
+)
+ArticleRow = namedtuple("ArticleRow", "pk title slug outlet_name published_on published_precision")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,37 +47,50 @@ class EventLine:
     facts: str
 
 
-def events_involving(entity: Entity):
-    """Events the entity took part in (actor), was used in (weapon) or happened at (place).
-
-    Each comes as what its line on the page says, put together here from plain rows: a
-    hundred lines of template lookups, filters and tags cost ~17 ms of the page, and a
-    hundred events with their places as model instances ~2 ms, more than all of its SQL.
-    """
-    from timeline.choices import ActorRole
+def events_of(entity_id: int):
+    """The events the entity took part in (actor), was used in (weapon) or happened at
+    (place), each with the entity's roles in it ("speaker, target"), as line rows."""
     from timeline.models import Event, EventActor, EventWeapon
 
     roles = (
-        EventActor.objects.filter(event=OuterRef("pk"), actor=entity)
+        EventActor.objects.filter(event=OuterRef("pk"), actor=entity_id)
         .order_by()
         .values("event")
         .annotate(names=StringAgg("role", delimiter=Value(", "), order_by="role"))
         .values("names")
     )
     involved = (
-        Q(pk__in=EventActor.objects.filter(actor=entity).values("event"))
-        | Q(pk__in=EventWeapon.objects.filter(weapon=entity).values("event"))
-        | Q(place=entity)
+        Q(pk__in=EventActor.objects.filter(actor=entity_id).values("event"))
+        | Q(pk__in=EventWeapon.objects.filter(weapon=entity_id).values("event"))
+        | Q(place=entity_id)
     )
-    rows = (
+    return (
         Event.objects.filter(involved)
         .annotate(roles=Subquery(roles), place_name=F("place__name"))
         .chronological()
-        .values_list(*EVENT_LINE_FIELDS, named=True)
+        .values_list(*EventRow._fields)[:EVENT_LIMIT]
     )
+
+
+@cache
+def _event_rows() -> CompiledQuery:
+    from timeline.models import Event
+
+    return CompiledQuery(Event, events_of)
+
+
+def events_involving(entity: Entity):
+    """The entity's events (``events_of``), each as what its line on the page says.
+
+    Put together here from plain rows: a hundred lines of template lookups, filters and tags
+    cost ~17 ms of the page, a hundred events with their places as model instances ~2 ms,
+    and Django compiling the query ~2 ms on every request (``config.compiled``).
+    """
+    from timeline.choices import ActorRole
+
     labels = dict(ActorRole.choices)
     event_url = SlugRoute("timeline:event-detail")
-    for row in rows[:EVENT_LIMIT]:
+    for row in map(EventRow._make, _event_rows()(entity.pk)):
         role_labels = [labels.get(r, r) for r in (row.roles or "").split(", ") if r]
         yield EventLine(
             title=row.title,
@@ -188,28 +201,48 @@ class ArticleLine:
     snippets: list[SafeString]
 
 
-def articles_mentioning(entity: Entity) -> list[ArticleLine]:
-    """The latest articles naming the entity, each with up to three snippets of context.
-
-    Near-duplicates are left out when their canonical article is listed: the same words
-    twice tell the reader nothing new. Two queries of plain rows: the articles, then every
-    mention of the entity in them (which counts them too); a ``Prefetch`` slice of model
-    instances took twice as long, most of it Django compiling its window query.
-    """
-    articles = list(
-        articles_naming(entity)
+def latest_naming(entity_id: int):
+    """The latest articles naming the entity (``articles_naming``), as line rows."""
+    return (
+        articles_naming(entity_id)
         .annotate(outlet_name=F("outlet__name"))
-        .values_list(*ARTICLE_LINE_FIELDS, named=True)[:ARTICLE_LIMIT]
+        .values_list(*ArticleRow._fields)[:ARTICLE_LIMIT]
     )
-    mentions = defaultdict(list)
-    rows = (
-        Mention.objects.filter(entity=entity, article__in=[article.pk for article in articles])
+
+
+def mentions_in(entity_id: int, article_ids: list[int]):
+    """Every mention of the entity in these articles, in order, with the words around it."""
+    return (
+        Mention.objects.filter(entity=entity_id, article__any=article_ids)
         .with_context()
         .order_by("article", "start")
         .values_list("article", "start", "end", "context_start", "context")
     )
-    for article_id, *mention in rows:
-        mentions[article_id].append(mention)
+
+
+@cache
+def _article_rows() -> tuple[CompiledQuery, CompiledQuery]:
+    return (
+        CompiledQuery(Article, latest_naming),
+        CompiledQuery(Mention, mentions_in, placeholders=(PLACEHOLDERS[0], [PLACEHOLDERS[1]])),
+    )
+
+
+def articles_mentioning(entity: Entity) -> list[ArticleLine]:
+    """The latest articles naming the entity, each with up to three snippets of context.
+
+    Near-duplicates are left out when their canonical article is listed: the same words
+    twice tell the reader nothing new. Two queries of plain rows, each compiled once
+    (``config.compiled``): the articles, then every mention of the entity in them (which
+    counts them too); a ``Prefetch`` slice of model instances took twice as long, most of it
+    Django compiling its window query.
+    """
+    latest, mentions_of = _article_rows()
+    articles = [ArticleRow._make(row) for row in latest(entity.pk)]
+    mentions = defaultdict(list)
+    if articles:
+        for article_id, *mention in mentions_of(entity.pk, [article.pk for article in articles]):
+            mentions[article_id].append(mention)
     article_url = SlugRoute("corpus:article-detail")
     return [
         ArticleLine(
