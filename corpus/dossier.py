@@ -137,27 +137,41 @@ class StatementLine:
     outlet_name: str | None
 
 
+STATEMENT_FIELDS = (
+    "pk", "quote", "event__date", "event__date_precision", "event__slug", "event__title",
+    "article__slug", "article__title", "article__outlet__name",
+)  # fmt: skip
+
+
+@cache
+def _statement_rows() -> CompiledQuery:
+    from timeline.models import Citation
+
+    return CompiledQuery(
+        Citation, lambda entity_id: statements_by(entity_id).values_list(*STATEMENT_FIELDS)
+    )
+
+
 def statement_lines(entity: Entity) -> list[StatementLine]:
     """``statements_by`` as plain rows, each with its links (``event_url``, ``article_url``)."""
     event_url = SlugRoute("timeline:event-detail")
     article_url = SlugRoute("corpus:article-detail")
-    rows = statements_by(entity).values_list(
-        "pk", "quote", "event__date", "event__date_precision", "event__slug", "event__title",
-        "article__slug", "article__title", "article__outlet__name", named=True,
-    )  # fmt: skip
     return [
         StatementLine(
-            pk=row.pk,
-            quote=row.quote,
-            when=dated(row.event__date, row.event__date_precision),
-            event_title=row.event__title,
-            event_url=event_url(row.event__slug),
-            article_title=row.article__title,
-            article_url=article_url(row.article__slug),
-            outlet_name=row.article__outlet__name,
+            pk=pk,
+            quote=quote,
+            when=dated(day, precision),
+            event_title=event_title,
+            event_url=event_url(event_slug),
+            article_title=article_title,
+            article_url=article_url(article_slug),
+            outlet_name=outlet_name,
         )
-        for row in rows
-    ]
+        for (
+            pk, quote, day, precision, event_slug, event_title, article_slug, article_title,
+            outlet_name,
+        ) in _statement_rows()(entity.pk)
+    ]  # fmt: skip
 
 
 def statements_by(entity: Entity):
