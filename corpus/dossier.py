@@ -7,9 +7,9 @@ calls ``entity_dossier``.
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 
-from django.db.models import Exists, F, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models import CharField, Exists, F, OuterRef, StringAgg, Subquery, Value
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -47,36 +47,47 @@ class EventLine:
     facts: str
 
 
-def events_of(entity_id: int):
+def events_of(entity_type: str, entity_id: int):
     """The events the entity took part in (actor), was used in (weapon) or happened at
-    (place), each with the entity's roles in it ("speaker, target"), as line rows."""
+    (place), each with the entity's roles in it ("speaker, target"), as line rows.
+
+    An entity is of one type only, so only its own relation is asked: with all three ORed,
+    PostgreSQL could not estimate how many events match, guessed three in four, and walked
+    all 20,000 events by date for an actor named in 79 (15 ms instead of 0.5).
+    """
     from timeline.models import Event, EventActor, EventWeapon
 
-    roles = (
-        EventActor.objects.filter(event=OuterRef("pk"), actor=entity_id)
-        .order_by()
-        .values("event")
-        .annotate(names=StringAgg("role", delimiter=Value(", "), order_by="role"))
-        .values("names")
-    )
-    involved = (
-        Q(pk__in=EventActor.objects.filter(actor=entity_id).values("event"))
-        | Q(pk__in=EventWeapon.objects.filter(weapon=entity_id).values("event"))
-        | Q(place=entity_id)
-    )
+    if entity_type == EntityType.ACTOR:
+        roles = (
+            EventActor.objects.filter(event=OuterRef("pk"), actor=entity_id)
+            .order_by()
+            .values("event")
+            .annotate(names=StringAgg("role", delimiter=Value(", "), order_by="role"))
+            .values("names")
+        )
+        events = Event.objects.filter(
+            pk__in=EventActor.objects.filter(actor=entity_id).values("event")
+        ).annotate(roles=Subquery(roles))
+    elif entity_type == EntityType.WEAPON:
+        events = Event.objects.filter(
+            pk__in=EventWeapon.objects.filter(weapon=entity_id).values("event")
+        ).annotate(roles=Value(None, output_field=CharField()))
+    else:
+        events = Event.objects.filter(place=entity_id).annotate(
+            roles=Value(None, output_field=CharField())
+        )
     return (
-        Event.objects.filter(involved)
-        .annotate(roles=Subquery(roles), place_name=F("place__name"))
+        events.annotate(place_name=F("place__name"))
         .chronological()
         .values_list(*EventRow._fields)[:EVENT_LIMIT]
     )
 
 
 @cache
-def _event_rows() -> CompiledQuery:
+def _event_rows(entity_type: str) -> CompiledQuery:
     from timeline.models import Event
 
-    return CompiledQuery(Event, events_of)
+    return CompiledQuery(Event, partial(events_of, entity_type))
 
 
 def events_involving(entity: Entity):
@@ -90,7 +101,7 @@ def events_involving(entity: Entity):
 
     labels = dict(ActorRole.choices)
     event_url = SlugRoute("timeline:event-detail")
-    for row in map(EventRow._make, _event_rows()(entity.pk)):
+    for row in map(EventRow._make, _event_rows(entity.entity_type)(entity.pk)):
         role_labels = [labels.get(r, r) for r in (row.roles or "").split(", ") if r]
         yield EventLine(
             title=row.title,

@@ -7,11 +7,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from corpus.choices import EntityType
 from corpus.dossier import (
     articles_mentioning,
     articles_naming,
     event_dates,
     events_involving,
+    events_of,
     statement_lines,
     statements_by,
 )
@@ -219,3 +221,14 @@ def test_article_lines_count_every_mention_and_show_the_first_three_in_order(zel
     assert all("<mark>Zelensky</mark>" in snippet for snippet in first.snippets)
     # The first three by position: the third ends before the fourth mention begins.
     assert first.snippets[0].startswith("<mark>Zelensky</mark> said.")
+
+
+def test_an_entitys_events_are_asked_of_its_own_relation_only():
+    """An OR of all three left PostgreSQL guessing, and it walked every event by date."""
+    actor_sql = str(events_of(EntityType.ACTOR, 1).query)
+    weapon_sql = str(events_of(EntityType.WEAPON, 1).query)
+    place_sql = str(events_of(EntityType.PLACE, 1).query)
+    assert "timeline_eventactor" in actor_sql and "timeline_eventweapon" not in actor_sql
+    assert "timeline_eventweapon" in weapon_sql and "timeline_eventactor" not in weapon_sql
+    assert "timeline_eventactor" not in place_sql and "timeline_eventweapon" not in place_sql
+    assert " OR " not in actor_sql + weapon_sql + place_sql
