@@ -35,6 +35,11 @@ EventRow = namedtuple(
     "title slug date date_precision end_date event_type status place_id place_name roles",
 )
 ArticleRow = namedtuple("ArticleRow", "pk title slug outlet_name published_on published_precision")
+StatementRow = namedtuple(
+    "StatementRow",
+    "pk quote event__date event__date_precision event__slug event__title article__slug "
+    "article__title article__outlet__name",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,7 @@ def events_of(entity_type: str, entity_id: int):
     """
     from timeline.models import Event, EventActor, EventWeapon
 
+    no_roles = Value(None, output_field=CharField())
     if entity_type == EntityType.ACTOR:
         roles = (
             EventActor.objects.filter(event=OuterRef("pk"), actor=entity_id)
@@ -71,11 +77,9 @@ def events_of(entity_type: str, entity_id: int):
     elif entity_type == EntityType.WEAPON:
         events = Event.objects.filter(
             pk__in=EventWeapon.objects.filter(weapon=entity_id).values("event")
-        ).annotate(roles=Value(None, output_field=CharField()))
+        ).annotate(roles=no_roles)
     else:
-        events = Event.objects.filter(place=entity_id).annotate(
-            roles=Value(None, output_field=CharField())
-        )
+        events = Event.objects.filter(place=entity_id).annotate(roles=no_roles)
     return (
         events.annotate(place_name=F("place__name"))
         .chronological()
@@ -148,18 +152,12 @@ class StatementLine:
     outlet_name: str | None
 
 
-STATEMENT_FIELDS = (
-    "pk", "quote", "event__date", "event__date_precision", "event__slug", "event__title",
-    "article__slug", "article__title", "article__outlet__name",
-)  # fmt: skip
-
-
 @cache
 def _statement_rows() -> CompiledQuery:
     from timeline.models import Citation
 
     return CompiledQuery(
-        Citation, lambda entity_id: statements_by(entity_id).values_list(*STATEMENT_FIELDS)
+        Citation, lambda entity_id: statements_by(entity_id).values_list(*StatementRow._fields)
     )
 
 
@@ -169,20 +167,17 @@ def statement_lines(entity: Entity) -> list[StatementLine]:
     article_url = SlugRoute("corpus:article-detail")
     return [
         StatementLine(
-            pk=pk,
-            quote=quote,
-            when=dated(day, precision),
-            event_title=event_title,
-            event_url=event_url(event_slug),
-            article_title=article_title,
-            article_url=article_url(article_slug),
-            outlet_name=outlet_name,
+            pk=row.pk,
+            quote=row.quote,
+            when=dated(row.event__date, row.event__date_precision),
+            event_title=row.event__title,
+            event_url=event_url(row.event__slug),
+            article_title=row.article__title,
+            article_url=article_url(row.article__slug),
+            outlet_name=row.article__outlet__name,
         )
-        for (
-            pk, quote, day, precision, event_slug, event_title, article_slug, article_title,
-            outlet_name,
-        ) in _statement_rows()(entity.pk)
-    ]  # fmt: skip
+        for row in map(StatementRow._make, _statement_rows()(entity.pk))
+    ]
 
 
 def statements_by(entity: Entity):
