@@ -54,7 +54,8 @@ class EventLine:
 
 def events_of(entity_type: str, entity_id: int):
     """The events the entity took part in (actor), was used in (weapon) or happened at
-    (place), each with the entity's roles in it ("speaker, target"), as line rows.
+    (place, or a place inside it), each with the entity's roles in it ("speaker, target"), as
+    line rows.
 
     An entity is of one type only, so only its own relation is asked: with all three ORed,
     PostgreSQL could not estimate how many events match, guessed three in four, and walked
@@ -73,18 +74,20 @@ def events_of(entity_type: str, entity_id: int):
         )
         events = Event.objects.filter(
             pk__in=EventActor.objects.filter(actor=entity_id).values("event")
-        ).annotate(roles=Subquery(roles))
+        ).annotate(roles=Subquery(roles), place_name=F("place__name"))
     elif entity_type == EntityType.WEAPON:
         events = Event.objects.filter(
             pk__in=EventWeapon.objects.filter(weapon=entity_id).values("event")
-        ).annotate(roles=no_roles)
+        ).annotate(roles=no_roles, place_name=F("place__name"))
     else:
-        events = Event.objects.filter(place=entity_id).annotate(roles=no_roles)
-    return (
-        events.annotate(place_name=F("place__name"))
-        .chronological()
-        .values_list(*EventRow._fields)[:EVENT_LIMIT]
-    )
+        # As the timeline's place filter: the place's events and those of places inside it.
+        # Their places' names by subquery, not a join: PostgreSQL then looks them up for the
+        # hundred events kept, not for every event of a busy country before sorting them.
+        place_name = Entity.objects.filter(pk=OuterRef("place")).values("name")
+        events = Event.objects.at_places([entity_id]).annotate(
+            roles=no_roles, place_name=Subquery(place_name)
+        )
+    return events.chronological().values_list(*EventRow._fields)[:EVENT_LIMIT]
 
 
 @cache

@@ -4,13 +4,16 @@ The count for an option is computed under every OTHER active filter ("disjunctiv
 options of one filter combine with OR, so ticking "Joe Biden" while "Vladimir Putin" is ticked
 would add exactly the number shown. Each facet is one GROUP BY query, six in all, whatever the
 number of options; many-to-many facets count distinct events, so an actor in two roles in one
-event counts once.
+event counts once. A place's count includes the events in the places inside it, as its filter
+does.
 """
 
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count
 
+from corpus.models import Entity
 from timeline.choices import EventStatus, EventType
 from timeline.filters import EventFilter
 from timeline.models import Citation, EventActor, EventWeapon
@@ -35,6 +38,7 @@ class Facet:
     options: list[FacetOption]
     hidden: int = 0
     errors: list[str] = field(default_factory=list)
+    help: str = ""  # what the options mean, where it is not obvious
 
     @property
     def selected(self) -> list[FacetOption]:
@@ -46,7 +50,7 @@ def compute_facets(filterset: EventFilter) -> list[Facet]:
     return [
         _relation_facet(filterset, "actor", EventActor.objects, "actor"),
         _relation_facet(filterset, "weapon", EventWeapon.objects, "weapon"),
-        _relation_facet(filterset, "place", None, "place"),
+        _place_facet(filterset),
         _choice_facet(filterset, "type", "event_type", EventType),
         _choice_facet(filterset, "status", "status", EventStatus),
         _relation_facet(filterset, "outlet", Citation.objects, "article__outlet"),
@@ -69,29 +73,61 @@ def _selected_values(filterset: EventFilter, name: str) -> dict[str, str]:
 def _relation_facet(filterset, name, rows, path) -> Facet:
     """Count events per related entity or outlet, under the other filters.
 
-    ``rows`` is the through table (or citations) to group; ``None`` groups the events
-    themselves (the place foreign key).
+    ``rows`` is the through table (or citations) to group, counting distinct events.
     """
     events = filterset.queryset_without(name)
-    if rows is None:
-        grouped = (
-            events.exclude(**{f"{path}__isnull": True})
-            .order_by()
-            .values(f"{path}__slug", f"{path}__name")
-        )
-        counted = grouped.annotate(count=Count("pk"))
-    else:
-        grouped = rows.filter(event__in=events.values("pk")).values(
-            f"{path}__slug", f"{path}__name"
-        )
-        counted = grouped.annotate(count=Count("event", distinct=True))
-    counted = counted.order_by("-count", f"{path}__name")
+    counted = (
+        rows.filter(event__in=events.values("pk"))
+        .values_list(f"{path}__slug", f"{path}__name")
+        .annotate(count=Count("event", distinct=True))
+        .order_by("-count", f"{path}__name")
+    )
+    return _entity_facet(filterset, name, counted)
+
+
+# Each event counts for its place and for every place that place lies in, as the place filter
+# matches (EventQuerySet.at_places). lies_in pairs each matched event's place with itself and
+# its ancestors; UNION keeps a loop in curated data from recursing forever, and since an event
+# has one place and each (place, ancestor) pair comes once, COUNT(*) counts distinct events.
+PLACE_COUNTS = """
+WITH RECURSIVE matched AS ({events}),
+lies_in(place_id, ancestor_id) AS (
+    SELECT DISTINCT place_id, place_id FROM matched WHERE place_id IS NOT NULL
+    UNION
+    SELECT lies_in.place_id, place.parent_id
+    FROM lies_in JOIN {entity} AS place ON place.id = lies_in.ancestor_id
+    WHERE place.parent_id IS NOT NULL
+)
+SELECT ancestor.slug, ancestor.name, COUNT(*) AS count
+FROM matched
+JOIN lies_in USING (place_id)
+JOIN {entity} AS ancestor ON ancestor.id = lies_in.ancestor_id
+GROUP BY ancestor.id
+ORDER BY count DESC, ancestor.name
+"""
+
+
+def _place_facet(filterset) -> Facet:
+    """Count events per place under the other filters, a place's count including the events
+    in the places inside it."""
+    events = filterset.queryset_without("place").order_by().values("place_id")
+    # The events' own database: on a replica, under a router (config/routers.py).
+    sql, params = events.query.get_compiler(events.db).as_sql()
+    query = PLACE_COUNTS.format(events=sql, entity=Entity._meta.db_table)
+    with connections[events.db].cursor() as cursor:
+        cursor.execute(query, params)
+        counted = cursor.fetchall()
+    return _entity_facet(filterset, "place", counted)
+
+
+def _entity_facet(filterset, name, counted) -> Facet:
+    """The facet of ``(slug, label, count)`` rows, most frequent first: the first
+    ``ENTITY_FACET_LIMIT`` and every selected one."""
     selected = _selected_values(filterset, name)
     options, hidden = [], 0
-    for row in counted:
-        slug = row[f"{path}__slug"]
+    for slug, label, count in counted:
         if len(options) < ENTITY_FACET_LIMIT or slug in selected:
-            options.append(FacetOption(slug, row[f"{path}__name"], row["count"], slug in selected))
+            options.append(FacetOption(slug, label, count, slug in selected))
         else:
             hidden += 1
     shown = {option.value for option in options}
@@ -100,8 +136,18 @@ def _relation_facet(filterset, name, rows, path) -> Facet:
     options += [
         FacetOption(slug, label, 0, True) for slug, label in selected.items() if slug not in shown
     ]
+    return _facet(filterset, name, options, hidden)
+
+
+def _facet(filterset, name, options, hidden=0) -> Facet:
+    field = filterset.filters[name]
     return Facet(
-        name, str(filterset.filters[name].label), options, hidden, _errors(filterset, name)
+        name,
+        str(field.label),
+        options,
+        hidden,
+        _errors(filterset, name),
+        help=str(field.extra.get("help_text") or ""),
     )
 
 
@@ -114,4 +160,4 @@ def _choice_facet(filterset, name, field, choices) -> Facet:
         FacetOption(value, str(label), counts.get(value, 0), value in selected)
         for value, label in choices.choices
     ]
-    return Facet(name, str(filterset.filters[name].label), options, 0, _errors(filterset, name))
+    return _facet(filterset, name, options)

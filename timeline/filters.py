@@ -81,7 +81,12 @@ class EventFilter(django_filters.FilterSet):
         label="Weapon systems",
     )
     place = _slug_choices(
-        Entity.objects.places(), field_name="place__slug", lookup_expr="exact", label="Places"
+        Entity.objects.places(),
+        field_name="place",
+        lookup_expr="in",
+        method="filter_places",
+        label="Places",
+        help_text="A place includes the places inside it.",
     )
     type = django_filters.MultipleChoiceFilter(
         field_name="event_type",
@@ -126,6 +131,9 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_weapons(self, queryset, name, value):
         return queryset.using_weapons(value) if value else queryset
+
+    def filter_places(self, queryset, name, value):
+        return queryset.at_places(value) if value else queryset
 
     def filter_outlets(self, queryset, name, value):
         return queryset.cited_by_outlets(value) if value else queryset

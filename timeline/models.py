@@ -70,6 +70,16 @@ class EventQuerySet(models.QuerySet):
             Exists(EventWeapon.objects.filter(event=OuterRef("pk"), weapon__in=weapons))
         )
 
+    def at_places(self, places):
+        """Events at any of the given places or at a place inside one of them: Russia's
+        events include those in Kursk Oblast and in its towns."""
+        from corpus.models.entities import PlacesWithin
+
+        pks = [getattr(place, "pk", place) for place in places]
+        if not pks:
+            return self.none()
+        return self.filter(place__any=PlacesWithin(*(Value(pk) for pk in pks)))
+
     def cited_by_outlets(self, outlets):
         """Events that an article of any of the given outlets cites."""
         return self.filter(

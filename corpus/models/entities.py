@@ -26,6 +26,30 @@ URL_NAMES = {
 }
 
 
+class PlacesWithin(models.Func):
+    """The ids of the given places and of every place inside them, at any depth: a subquery
+    for ``__in`` or ``__any``, down the ``parent`` links however deep the hierarchy goes.
+
+    To match rows of another table, ``place__any`` (corpus/lookups.py): the ids are found once
+    and probe that table's index. Correlated with an outer query, ``__in`` made PostgreSQL
+    scan every event for each row of a page of places (~250 ms instead of ~10).
+
+    The places may be values or a column of the outer query (``OuterRef``). UNION, not UNION
+    ALL, so that a loop in curated data ends instead of recursing forever.
+    """
+
+    template = (
+        "(WITH RECURSIVE inside(id) AS (SELECT unnest(ARRAY[%(expressions)s]::bigint[])"
+        " UNION SELECT child.id FROM %(table)s AS child JOIN inside ON child.parent_id = inside.id)"
+        " SELECT id FROM inside)"
+    )
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        extra_context["table"] = connection.ops.quote_name(Entity._meta.db_table)
+        return super().as_sql(compiler, connection, **extra_context)
+
+
 class EntityQuerySet(models.QuerySet):
     def actors(self):
         return self.filter(entity_type=EntityType.ACTOR)
@@ -35,6 +59,13 @@ class EntityQuerySet(models.QuerySet):
 
     def places(self):
         return self.filter(entity_type=EntityType.PLACE)
+
+    def within(self, places):
+        """``places`` (entities or pks) and every place inside them, at any depth."""
+        pks = [getattr(place, "pk", place) for place in places]
+        if not pks:
+            return self.none()
+        return self.filter(pk__in=PlacesWithin(*(models.Value(pk) for pk in pks)))
 
     def with_speaker_flag(self):
         """Annotate ``speaks``: whether the entity is the speaker of any event.
@@ -135,11 +166,21 @@ class EntityQuerySet(models.QuerySet):
             )
 
         ref = models.OuterRef("pk")
+        # A place's events include those of the places inside it, as on its page. COUNT as a
+        # plain function: one row, with no GROUP BY over the several places it spans.
+        events_at_place_or_inside = (
+            Event.objects.filter(place__any=PlacesWithin(ref))
+            .order_by()
+            .annotate(n=models.Func("pk", function="COUNT"))
+            .values("n")
+        )
         return self.annotate(
             mention_count=count_of(Mention.objects.filter(entity=ref), "entity", "pk"),
             event_count=count_of(EventActor.objects.filter(actor=ref), "actor", "event")
             + count_of(EventWeapon.objects.filter(weapon=ref), "weapon", "event")
-            + count_of(Event.objects.filter(place=ref), "place", "pk"),
+            + Coalesce(
+                models.Subquery(events_at_place_or_inside, output_field=models.IntegerField()), 0
+            ),
         )
 
     def co_mentioned_with(self, entity, limit: int = 12):
@@ -268,6 +309,14 @@ class Entity(models.Model):
             raise ValidationError({"range_km": "Only weapon systems have a range."})
         if self.parent_id and self.entity_type != EntityType.PLACE:
             raise ValidationError({"parent": "Only places lie inside another place."})
+        if self.parent_id and self.pk and self.encloses(self.parent_id):
+            raise ValidationError(
+                {"parent": "That place lies inside this one: a place cannot lie inside itself."}
+            )
+
+    def encloses(self, place_id: int) -> bool:
+        """Whether ``place_id`` is this place or lies inside it, at any depth."""
+        return Entity.objects.within([self.pk]).filter(pk=place_id).exists()
 
     @property
     def kind_label(self) -> str:

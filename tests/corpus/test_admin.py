@@ -393,3 +393,15 @@ def test_untyped_entity_autocomplete_labels_results_with_their_type(client, cura
         "North Korea (Actor · Government / state)",
         "North Korea (Place · Country)",
     ]
+
+
+def test_a_place_cannot_be_put_inside_a_place_inside_it(client, curator):
+    russia = PlaceFactory(name="Russia", kind="country")
+    kursk = PlaceFactory(name="Kursk Oblast", parent=russia)
+    url = reverse("admin:corpus_place_change", args=[russia.pk])
+    response = client.post(url, {**form_data(client.get(url)), "parent": kursk.pk})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["parent"]
+    assert "cannot lie inside itself" in errors[0]
+    russia.refresh_from_db()
+    assert russia.parent is None

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -69,6 +70,49 @@ def test_entity_kind_must_match_its_type():
 def test_only_weapons_have_a_range():
     with pytest.raises(IntegrityError), transaction.atomic():
         ActorFactory(range_km=100)
+
+
+def test_within_gives_places_and_every_place_inside_them_at_any_depth():
+    russia = PlaceFactory(kind="country")
+    kursk = PlaceFactory(parent=russia)
+    sudzha = PlaceFactory(kind="city", parent=kursk)
+    moscow = PlaceFactory(kind="city", parent=russia)
+    ukraine = PlaceFactory(kind="country")
+    kyiv = PlaceFactory(kind="city", parent=ukraine)
+    assert set(Entity.objects.within([russia])) == {russia, kursk, sudzha, moscow}
+    assert set(Entity.objects.within([kursk.pk])) == {kursk, sudzha}  # not its country
+    assert set(Entity.objects.within([sudzha, kyiv])) == {sudzha, kyiv}
+    assert not Entity.objects.within([])
+
+
+def test_within_ends_on_a_loop_in_the_places():
+    a = PlaceFactory()
+    b = PlaceFactory(parent=a)
+    Entity.objects.filter(pk=a.pk).update(parent=b)  # a loop no form would let through
+    assert set(Entity.objects.within([a])) == {a, b}
+
+
+def test_a_place_cannot_be_put_inside_a_place_inside_it():
+    russia = PlaceFactory(kind="country")
+    kursk = PlaceFactory(parent=russia)
+    sudzha = PlaceFactory(kind="city", parent=kursk)
+    russia.parent = sudzha
+    with pytest.raises(ValidationError) as error:
+        russia.full_clean()
+    assert "cannot lie inside itself" in str(error.value.message_dict["parent"])
+    sudzha.parent = russia  # moving a town up to its country is fine
+    sudzha.full_clean()
+
+
+def test_a_places_event_count_includes_the_places_inside_it():
+    russia = PlaceFactory(kind="country")
+    kursk = PlaceFactory(parent=russia)
+    sudzha = PlaceFactory(kind="city", parent=kursk)
+    EventFactory(place=russia)
+    EventFactory(place=kursk)
+    EventFactory.create_batch(2, place=sudzha)
+    counts = dict(Entity.objects.with_counts().values_list("pk", "event_count"))
+    assert (counts[russia.pk], counts[kursk.pk], counts[sudzha.pk]) == (4, 3, 2)
 
 
 def test_typed_proxies_see_only_their_type_and_set_it_on_save():

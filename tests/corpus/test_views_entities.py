@@ -239,6 +239,22 @@ def test_place_page_shows_parent_children_and_events_there(client):
     assert "Fighting in Kursk" in text
 
 
+def test_place_page_lists_the_events_of_the_places_inside_it_naming_their_place(client):
+    russia = PlaceFactory(name="Russia", kind=PlaceKind.COUNTRY)
+    kursk = PlaceFactory(name="Kursk Oblast", parent=russia)
+    sudzha = PlaceFactory(name="Sudzha", kind=PlaceKind.CITY, parent=kursk)
+    EventFactory(title="Moscow reacts", place=russia)
+    EventFactory(title="Sudzha taken", place=sudzha)
+    EventFactory(title="Kyiv statement", place=PlaceFactory(name="Kyiv"))
+    response = client.get(russia.get_absolute_url())
+    lines = {line.title: line.facts for line in response.context["events"]}
+    assert set(lines) == {"Moscow reacts", "Sudzha taken"}
+    assert lines["Sudzha taken"].endswith("· Sudzha") and "Russia" not in lines["Moscow reacts"]
+    assert "Here and in the places inside Russia" in response.content.decode()
+    # A place with nothing inside it has no such note.
+    assert "places inside" not in client.get(sudzha.get_absolute_url()).content.decode()
+
+
 def test_entity_page_queries_fold_aliases_in_and_only_places_look_up_children(
     client, django_assert_num_queries
 ):

@@ -2,7 +2,10 @@
 
 from django.http import QueryDict
 
-from tests.factories import ActorFactory, EventActorFactory, EventFactory
+from corpus.choices import PlaceKind
+from corpus.models import Place
+from tests.factories import ActorFactory, EventActorFactory, EventFactory, PlaceFactory
+from timeline.choices import EventStatus
 from timeline.facets import ENTITY_FACET_LIMIT, compute_facets
 from timeline.filters import EventFilter
 from timeline.models import Event
@@ -65,6 +68,27 @@ def test_a_selected_option_with_no_match_stays_listed_to_be_unticked(scenario):
     assert putin.count == 0
     assert putin.selected
     assert [o.value for o in actor.selected] == ["vladimir-putin"]
+
+
+def test_a_place_counts_the_events_in_the_places_inside_it(scenario):
+    russia = PlaceFactory(name="Russia", slug="russia", kind=PlaceKind.COUNTRY)
+    Place.objects.filter(pk=scenario.kursk.pk).update(parent=russia)
+    sudzha = PlaceFactory(name="Sudzha", slug="sudzha", kind=PlaceKind.CITY, parent=scenario.kursk)
+    EventFactory(place=sudzha, status=EventStatus.CLAIMED)
+    EventFactory(place=russia, status=EventStatus.CLAIMED)
+    facets = facets_for("")
+    # As the place filter matches: Russia has its own event, Kursk's two and Sudzha's.
+    assert facets["place"] == {"russia": 4, "kursk-oblast": 3, "sudzha": 1, "kyiv": 1}
+    # Under another filter: only the claimed ones (Sudzha's, in Kursk, and Russia's own).
+    claimed = facets_for("status=claimed")["place"]
+    assert claimed == {"russia": 2, "kursk-oblast": 1, "sudzha": 1}
+
+
+def test_the_place_facet_says_a_place_includes_those_inside_it(scenario):
+    filterset = EventFilter(QueryDict(""), queryset=Event.objects.all())
+    facets = {facet.name: facet for facet in compute_facets(filterset)}
+    assert facets["place"].help == "A place includes the places inside it."
+    assert facets["actor"].help == ""
 
 
 def test_facets_use_a_fixed_number_of_queries(scenario, django_assert_num_queries):

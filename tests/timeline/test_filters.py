@@ -5,6 +5,9 @@ from datetime import date
 import pytest
 from django.http import QueryDict
 
+from corpus.choices import PlaceKind
+from corpus.models import Place
+from tests.factories import EventFactory, PlaceFactory
 from timeline.filters import EventFilter
 from timeline.models import Event
 
@@ -42,6 +45,19 @@ def titles(query: str) -> set[str]:
 )
 def test_each_filter_selects_its_events(scenario, query, expected):
     assert titles(query) == expected
+
+
+def test_a_place_includes_the_places_inside_it(scenario):
+    russia = PlaceFactory(name="Russia", slug="russia", kind=PlaceKind.COUNTRY)
+    Place.objects.filter(pk=scenario.kursk.pk).update(parent=russia)
+    sudzha = PlaceFactory(name="Sudzha", slug="sudzha", kind=PlaceKind.CITY, parent=scenario.kursk)
+    EventFactory(title="Sudzha taken", place=sudzha)
+    EventFactory(title="Moscow reacts", place=russia)
+    kursk_events = {"Biden authorises ATACMS strikes", "Ukrainian offensive in Kursk"}
+    assert titles("place=russia") == kursk_events | {"Sudzha taken", "Moscow reacts"}
+    assert titles("place=kursk-oblast") == kursk_events | {"Sudzha taken"}
+    assert titles("place=sudzha") == {"Sudzha taken"}
+    assert titles("place=sudzha&place=kyiv") == {"Sudzha taken", "New sanctions"}
 
 
 def test_many_to_many_filters_never_repeat_an_event(scenario):
