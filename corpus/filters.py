@@ -68,8 +68,56 @@ class ArticleFilterForm(forms.Form):
         return cleaned
 
 
+class EntityNameField(forms.ModelChoiceField):
+    """An entity by its slug, or by a name or other spelling only it has, in any case.
+
+    Links carry slugs; people type names. A name several entities share ("Russia": the state
+    and the country) is an error that lists them with their slugs, and a name no entity has
+    suggests the closest ones.
+    """
+
+    SUGGESTIONS = 3
+    MAX_LENGTH = 200
+
+    def to_python(self, value):
+        text = str(value).strip() if value not in self.empty_values else ""
+        if not text:
+            return None
+        if "\x00" in text or len(text) > self.MAX_LENGTH:
+            raise forms.ValidationError(
+                "Enter a name or slug of at most %(max)s characters.",
+                code="invalid_choice",
+                params={"max": self.MAX_LENGTH},
+            )
+        if entity := self.queryset.filter(slug=text).first():
+            return entity
+        named = list(self.queryset.named_exactly(text)[: self.SUGGESTIONS + 1])
+        if len(named) == 1:
+            return named[0]
+        if named:
+            raise forms.ValidationError(
+                "Several entities have this name: %(choices)s. Enter the slug of the one you mean.",
+                code="ambiguous",
+                params={"choices": _described(named)},
+            )
+        closest = list(self.queryset.fuzzy_named(text)[: self.SUGGESTIONS])
+        message = "No entity has this name or slug."
+        if closest:
+            message += f" Closest: {_described(closest)}."
+        raise forms.ValidationError(message, code="invalid_choice")
+
+
+def _described(entities) -> str:
+    """ "Russia, Government / state (russia); Russia, Country (russia-country)"."""
+    return "; ".join(f"{entity.name}, {entity.kind_label} ({entity.slug})" for entity in entities)
+
+
+class EntityNameFilter(django_filters.ModelChoiceFilter):
+    field_class = EntityNameField
+
+
 class ArticleFilterSet(django_filters.FilterSet):
-    """Articles by outlet, publication date range and an entity they mention (by slug)."""
+    """Articles by outlet, publication date range and an entity they mention (by name or slug)."""
 
     outlet = django_filters.ModelChoiceFilter(
         field_name="outlet",
@@ -91,15 +139,14 @@ class ArticleFilterSet(django_filters.FilterSet):
         label="Published until",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    entity = django_filters.ModelChoiceFilter(
+    entity = EntityNameFilter(
         field_name="mentions__entity",
         lookup_expr="exact",
         queryset=Entity.objects.all(),
         to_field_name="slug",
         distinct=True,
-        label="Naming (entity slug)",
-        error_messages={"invalid_choice": "No entity has this slug."},
-        widget=forms.TextInput(attrs={"placeholder": "e.g. kursk-oblast"}),
+        label="Naming",
+        widget=forms.TextInput(attrs={"placeholder": "a name or slug, e.g. Kursk Oblast"}),
     )
 
     class Meta:

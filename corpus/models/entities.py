@@ -86,6 +86,11 @@ class EntityQuerySet(models.QuerySet):
         names = Alias.objects.filter(entity=models.OuterRef("pk")).order_by("name").values("name")
         return self.annotate(alias_names=ArraySubquery(names))
 
+    def named_exactly(self, text: str):
+        """Entities whose name or one of whose aliases is ``text``, ignoring case."""
+        aliased = Alias.objects.filter(name__iexact=text).values("entity")
+        return self.filter(Q(name__iexact=text) | Q(pk__in=aliased)).order_by("name", "slug")
+
     def name_resembles(self, text: str):
         """Entities whose name or an alias resembles ``text``: a trigram filter only.
 

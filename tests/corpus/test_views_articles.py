@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from corpus.models import Article
+from corpus.models import Article, Entity
 from tests.factories import (
     ActorFactory,
+    AliasFactory,
     ArticleFactory,
     CitationFactory,
     EventFactory,
@@ -66,12 +67,39 @@ def test_filter_by_dates_and_entity(client, shelf):
     assert "naming" in response.content.decode()
 
 
+@pytest.mark.parametrize("typed", ["Kursk Oblast", "kursk oblast", "  KURSK OBLAST ", "Kursk"])
+def test_entity_filter_takes_a_name_or_an_alias_in_any_case(client, shelf, typed):
+    AliasFactory(entity=Entity.objects.get(slug="kursk-oblast"), name="Kursk")
+    response = client.get(ARTICLES, {"entity": typed})
+    assert titles(response) == ["Late"]
+    assert 'naming <a href="/places/kursk-oblast/">Kursk Oblast</a>' in response.content.decode()
+
+
+def test_a_name_several_entities_have_lists_them_with_their_slugs(client, shelf):
+    ActorFactory(name="Russia", slug="russia", kind="government")
+    PlaceFactory(name="Russia", slug="russia-country", kind="country")
+    response = client.get(ARTICLES, {"entity": "russia "})  # the slug wins over the name
+    assert response.context["filter"].form.cleaned_data["entity"].slug == "russia"
+    text = client.get(ARTICLES, {"entity": "RUSSIA"}).content.decode()
+    assert (
+        "Several entities have this name: Russia, Government / state (russia); "
+        "Russia, Country (russia-country). Enter the slug of the one you mean."
+    ) in text
+
+
+def test_an_unknown_name_suggests_the_closest_entities(client, shelf):
+    ActorFactory(name="Joe Biden", slug="joe-biden")
+    text = client.get(ARTICLES, {"entity": "Joe Bidden"}).content.decode()
+    assert "No entity has this name or slug. Closest: Joe Biden, Person (joe-biden)." in text
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
         ({"published_after": "2024-13-45"}, "(“2024-13-45”): Enter a valid date"),
         ({"published_before": "yesterday"}, "Enter a valid date"),
-        ({"entity": "no-such-entity"}, "(“no-such-entity”): No entity has this slug."),
+        ({"entity": "no-such-entity"}, "(“no-such-entity”): No entity has this name or slug."),
+        ({"entity": "x" * 201}, "a name or slug of at most 200 characters"),
         ({"outlet": "no-such-outlet"}, "No outlet has this slug."),
         (
             {"published_after": "2024-11-20", "published_before": "2024-11-01"},
