@@ -94,6 +94,19 @@ EMBEDDED_PGDATA = Path(os.environ.get("SITREP_PGDATA", BASE_DIR / ".pgdata"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 CONN_HEALTH_CHECKS = env_bool("DJANGO_CONN_HEALTH_CHECKS", True)
 DB_POOL = env_bool("DJANGO_DB_POOL", True)
+# PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost; the entity
+# lists' correlated counts pass it, and compiling took ~45 ms of their ~60 on PostgreSQL 15,
+# for queries that run in ~15 ms (docs/performance.md). Off for Sitrep's sessions unless
+# DJANGO_DB_JIT=1; it travels as a startup option, which PgBouncer must be told to accept
+# (ignore_startup_parameters = options) or this set to 1 and jit turned off on the server.
+DB_JIT = env_bool("DJANGO_DB_JIT", False)
+
+
+def _session_options(database: dict) -> None:
+    if not DB_JIT:
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+
 
 if DATABASE_URL:
     _default_db = dj_database_url.parse(DATABASE_URL, conn_health_checks=CONN_HEALTH_CHECKS)
@@ -114,6 +127,7 @@ if DB_POOL:
         "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX", "8")),
         "timeout": 10,
     }
+_session_options(_default_db)
 DATABASES = {"default": _default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -192,6 +206,7 @@ for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
     _replica["CONN_MAX_AGE"] = 0
     if DB_POOL:
         _replica.setdefault("OPTIONS", {})["pool"] = dict(_default_db["OPTIONS"]["pool"])
+    _session_options(_replica)
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES["replica" if _number == 1 else f"replica{_number}"] = _replica
 SITREP_REPLICA_PIN_SECONDS = int(os.environ.get("SITREP_REPLICA_PIN_SECONDS", "10"))

@@ -66,3 +66,24 @@ def test_whitenoise_sits_directly_after_security_middleware(settings):
     ]
     assert settings.TIME_ZONE == "UTC"
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_sessions_run_without_jit_unless_asked(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_jit_option_joins_options_from_the_url_and_can_be_left_to_the_server():
+    script = (
+        "import config.settings as s; print(repr(s.DATABASES['default']['OPTIONS'].get('options')))"
+    )
+    url = UNUSED_DB + "?options=-c%20statement_timeout%3D5000"
+    result = _import_settings(script, DATABASE_URL=url, DJANGO_SECRET_KEY="k")
+    assert result.stdout.strip() == "'-c statement_timeout=5000 -c jit=off'", result.stderr
+    result = _import_settings(
+        script, DATABASE_URL=UNUSED_DB, DJANGO_SECRET_KEY="k", DJANGO_DB_JIT="1"
+    )
+    assert result.stdout.strip() == "None", result.stderr
