@@ -108,9 +108,10 @@ def merge_entities(*, survivor: Entity, merged: list[Entity], user=None) -> Merg
         check_mergeable(survivor=survivor, merged=merged)
 
         result = MergeResult(survivor=survivor)
+        ancestors = _ancestors(survivor)  # before the merged places' children move
         for entity in merged:
             _merge_one(survivor=survivor, entity=entity, result=result)
-        _reparent_survivor(survivor=survivor, merged=locked)
+        _reparent_survivor(survivor=survivor, merged=locked, ancestors=ancestors)
         survivor.save()
         if user is not None:
             _log(user=user, survivor=survivor, merged=merged, result=result)
@@ -175,13 +176,29 @@ def _fill_fields(*, survivor: Entity, entity: Entity, result: MergeResult) -> No
         result.fields_filled.append(name)
 
 
-def _reparent_survivor(*, survivor: Entity, merged: dict[int, Entity]) -> None:
-    """If the survivor lay inside a merged place, it now lies where that place lay."""
-    seen = {survivor.pk}
-    while survivor.parent_id in merged and survivor.parent_id not in seen:
-        seen.add(survivor.parent_id)
-        survivor.parent_id = merged[survivor.parent_id].parent_id
-    if survivor.parent_id in seen:
+def _ancestors(place: Entity) -> list[int]:
+    """The places ``place`` lies in, nearest first (a loop in curated data ends the walk)."""
+    chain, parent_id = [], place.parent_id
+    while parent_id is not None and parent_id not in chain and parent_id != place.pk:
+        chain.append(parent_id)
+        parent_id = Entity.objects.filter(pk=parent_id).values_list("parent", flat=True).first()
+    return chain
+
+
+def _reparent_survivor(*, survivor: Entity, merged: dict[int, Entity], ancestors: list[int]):
+    """Keep the survivor out of its own inside.
+
+    If it lay inside a merged place, however deep, it now lies where the outermost such place
+    lay: merging Russia into Sudzha, Kursk Oblast (Russia's child, Sudzha's parent) moves
+    inside Sudzha, so Sudzha cannot stay inside it. A parent filled in from a merged place
+    that lies inside the survivor (Sudzha's Kursk Oblast, merging Sudzha into Russia) is
+    dropped.
+    """
+    outermost = max((i for i, pk in enumerate(ancestors) if pk in merged), default=None)
+    if outermost is not None:
+        above = ancestors[outermost + 1 :]
+        survivor.parent_id = above[0] if above else None
+    if survivor.parent_id is not None and survivor.encloses(survivor.parent_id):
         survivor.parent_id = None
 
 

@@ -161,6 +161,28 @@ def test_survivor_inside_a_merged_place_moves_up():
     assert inner.parent_id == country.pk
 
 
+def test_merging_a_place_into_one_inside_it_leaves_no_loop():
+    world = PlaceFactory(name="Europe", kind="other_place")
+    country = PlaceFactory(name="Russia", kind="country", parent=world)
+    region = PlaceFactory(name="Kursk Oblast", parent=country)
+    town = PlaceFactory(name="Sudzha", kind="city", parent=region)
+    merge_entities(survivor=town, merged=[country])
+    town.refresh_from_db()
+    region.refresh_from_db()
+    # Sudzha takes Russia's place; Russia's child Kursk Oblast now lies inside Sudzha.
+    assert (town.parent_id, region.parent_id) == (world.pk, town.pk)
+    assert set(Entity.objects.within([world])) == {world, town, region}
+
+
+def test_a_parent_taken_from_a_merged_place_inside_the_survivor_is_dropped():
+    country = PlaceFactory(name="Russia", kind="country")
+    region = PlaceFactory(name="Kursk Oblast", parent=country)
+    town = PlaceFactory(name="Sudzha", kind="city", parent=region)
+    merge_entities(survivor=country, merged=[town])
+    country.refresh_from_db()
+    assert country.parent_id is None  # not Kursk Oblast, which lies inside Russia
+
+
 def test_outlet_link_moves_and_two_outlet_links_are_refused():
     survivor = ActorFactory(kind="media", name="Associated Press")
     merged = ActorFactory(kind="media", name="AP")
