@@ -41,8 +41,15 @@ class MentionManager(models.Manager.from_queryset(MentionQuerySet)):
 
 
 class Mention(models.Model):
-    article = models.ForeignKey("corpus.Article", on_delete=models.CASCADE, related_name="mentions")
-    entity = models.ForeignKey("corpus.Entity", on_delete=models.PROTECT, related_name="mentions")
+    # No single-column indexes: mention_unique_span leads with the article and
+    # mention_entity_article_idx with the entity, and every index costs each ingested
+    # article's dozens of mentions an insert.
+    article = models.ForeignKey(
+        "corpus.Article", on_delete=models.CASCADE, related_name="mentions", db_index=False
+    )
+    entity = models.ForeignKey(
+        "corpus.Entity", on_delete=models.PROTECT, related_name="mentions", db_index=False
+    )
     start = models.PositiveIntegerField(help_text="Offset of the first character in the body.")
     end = models.PositiveIntegerField(help_text="Offset just past the last character.")
     text = models.CharField(max_length=200, help_text="The matched words, as written.")

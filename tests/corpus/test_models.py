@@ -7,7 +7,7 @@ import pytest
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from corpus.choices import EntityType
@@ -269,6 +269,21 @@ def test_deserialising_into_an_empty_database_rebuilds_everything():
     for obj in serializers.deserialize("json", dumped, handle_forward_references=True):
         obj.save()
     assert _counts() == before
+
+
+def test_no_index_repeats_the_leading_column_of_another_or_serves_no_query():
+    """Every index costs each ingested article and mention an insert (migration 0007)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexdef FROM pg_indexes"
+            " WHERE tablename IN ('corpus_article', 'corpus_mention')"
+        )
+        definitions = cursor.fetchall()
+    mention = [d for table, d in definitions if table == "corpus_mention"]
+    assert not [d for d in mention if d.endswith(("(article_id)", "(entity_id)"))]
+    article = [d for table, d in definitions if table == "corpus_article"]
+    assert not [d for d in article if "pattern_ops" in d and ("checksum" in d or "source" in d)]
+    assert sum("UNIQUE" in d and "(source_file)" in d for d in article) == 1
 
 
 def test_migrations_create_the_trigram_and_unaccent_extensions():
