@@ -83,10 +83,12 @@ class EntityNameField(forms.ModelChoiceField):
         text = str(value).strip() if value not in self.empty_values else ""
         if not text:
             return None
-        if "\x00" in text or len(text) > self.MAX_LENGTH:
+        if "\x00" in text:  # PostgreSQL text cannot hold it: a form error, not a 500
+            raise forms.ValidationError("Null characters are not allowed.", code="null_characters")
+        if len(text) > self.MAX_LENGTH:
             raise forms.ValidationError(
                 "Enter a name or slug of at most %(max)s characters.",
-                code="invalid_choice",
+                code="max_length",
                 params={"max": self.MAX_LENGTH},
             )
         if entity := self.queryset.filter(slug=text).first():
@@ -108,7 +110,7 @@ class EntityNameField(forms.ModelChoiceField):
 
 
 def _described(entities) -> str:
-    """ "Russia, Government / state (russia); Russia, Country (russia-country)"."""
+    """Each entity as "Russia, Country (russia-country)", joined with semicolons."""
     return "; ".join(f"{entity.name}, {entity.kind_label} ({entity.slug})" for entity in entities)
 
 
