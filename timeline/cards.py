@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from config.cache import cache_key
 from config.links import SlugRoute
 from corpus.choices import DatePrecision
-from corpus.models.entities import URL_NAMES
+from corpus.models.entities import URL_NAMES, Entity
 from timeline.choices import ActorRole, EventStatus, EventType
 from timeline.models import Citation, EventActor, EventWeapon
 from timeline.periods import period_datetime, period_label
@@ -168,9 +168,10 @@ class EventCards:
         if event.place:
             place = format_html(
                 '\n<span class="event-place"><span class="label">Place:</span> '
-                '<a href="{}">{}</a></span>',
+                '<a href="{}">{}</a>{}</span>',
                 self.entity_url(event.place.entity_type, event.place.slug),
                 event.place.name,
+                self.lies_in(event.place),
             )
         return format_html(
             '<p class="event-meta">\n<span class="event-type">{}</span>\n'
@@ -181,6 +182,17 @@ class EventCards:
             STATUS_LABELS.get(event.status, event.status),
             period,
             place,
+        )
+
+    def lies_in(self, place) -> SafeString:
+        """The place the event's place lies in, as ", Kursk Oblast", so that a reader knows
+        where a town is. Only when the caller selected it (``place__parent``): a card never
+        queries."""
+        if not place.parent_id or not Entity.parent.is_cached(place):
+            return mark_safe("")
+        parent = place.parent
+        return format_html(
+            ', <a href="{}">{}</a>', self.entity_url(parent.entity_type, parent.slug), parent.name
         )
 
     def facts(self, event) -> SafeString:

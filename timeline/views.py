@@ -38,7 +38,12 @@ class TimelineView(CorpusPageCacheMixin, KeysetPaginationMixin, FilterView):
     def get_queryset(self):
         # A page's actors, weapons and citations come as plain rows (EventCards.load). The
         # search vector is for site search only; an export of every event need not carry it.
-        return Event.objects.chronological().select_related("place").defer("search_vector")
+        # The place's parent names the region or country of a town on its card.
+        return (
+            Event.objects.chronological()
+            .select_related("place", "place__parent")
+            .defer("search_vector")
+        )
 
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get("format")

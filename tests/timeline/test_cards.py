@@ -4,12 +4,13 @@ import re
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from corpus.choices import DatePrecision
-from tests.factories import CitationFactory, EventFactory
+from tests.factories import CitationFactory, EventFactory, PlaceFactory
 from timeline.cards import EventCards, period_time
 from timeline.models import Event
 
@@ -53,6 +54,32 @@ def test_card_markup_with_badges_actors_weapons_and_citations(scenario):
         f"{period_time(article.published_on, article.published_precision)}\n</p>\n</li>\n"
         "</ul>\n</article>\n</li>\n"
     )
+
+
+def test_a_place_inside_another_is_named_with_it_when_its_parent_was_selected(
+    db, django_assert_num_queries
+):
+    russia = PlaceFactory(name="Russia", slug="russia-country", kind="country")
+    sudzha = PlaceFactory(name="Sudzha", slug="sudzha", kind="city", parent=russia)
+    event = EventFactory(place=sudzha)
+    loaded = Event.objects.select_related("place", "place__parent").get(pk=event.pk)
+    assert (
+        '<span class="label">Place:</span> <a href="/places/sudzha/">Sudzha</a>, '
+        '<a href="/places/russia-country/">Russia</a></span>'
+    ) in EventCards.load([loaded])(loaded)
+    # Without the parent selected, the card names the place alone rather than query for it.
+    cache.clear()  # cards are cached per event
+    plain = Event.objects.select_related("place").get(pk=event.pk)
+    cards = EventCards.load([plain])
+    with django_assert_num_queries(0):
+        assert '<a href="/places/sudzha/">Sudzha</a></span>' in cards(plain)
+
+
+def test_the_timeline_names_a_towns_region(client, db):
+    kursk = PlaceFactory(name="Kursk Oblast", slug="kursk-oblast")
+    EventFactory(title="Sudzha taken", place=PlaceFactory(name="Sudzha", kind="city", parent=kursk))
+    text = client.get(TIMELINE).content.decode()
+    assert 'Sudzha</a>, <a href="/places/kursk-oblast/">Kursk Oblast</a>' in text
 
 
 def test_event_with_no_links_or_citations_says_so(scenario):
