@@ -75,10 +75,8 @@ class EventQuerySet(models.QuerySet):
         events include those in Kursk Oblast and in its towns."""
         from corpus.models.entities import PlacesWithin
 
-        pks = [getattr(place, "pk", place) for place in places]
-        if not pks:
-            return self.none()
-        return self.filter(place__any=PlacesWithin(*(Value(pk) for pk in pks)))
+        inside = PlacesWithin.of(places)
+        return self.filter(place__any=inside) if inside is not None else self.none()
 
     def cited_by_outlets(self, outlets):
         """Events that an article of any of the given outlets cites."""

@@ -45,6 +45,12 @@ class PlacesWithin(models.Func):
     )
     output_field = models.BigIntegerField()
 
+    @classmethod
+    def of(cls, places) -> "PlacesWithin | None":
+        """For places given as entities or pks; None for no places at all."""
+        pks = [getattr(place, "pk", place) for place in places]
+        return cls(*(models.Value(pk) for pk in pks)) if pks else None
+
     def as_sql(self, compiler, connection, **extra_context):
         extra_context["table"] = connection.ops.quote_name(Entity._meta.db_table)
         return super().as_sql(compiler, connection, **extra_context)
@@ -62,10 +68,8 @@ class EntityQuerySet(models.QuerySet):
 
     def within(self, places):
         """``places`` (entities or pks) and every place inside them, at any depth."""
-        pks = [getattr(place, "pk", place) for place in places]
-        if not pks:
-            return self.none()
-        return self.filter(pk__in=PlacesWithin(*(models.Value(pk) for pk in pks)))
+        inside = PlacesWithin.of(places)
+        return self.filter(pk__in=inside) if inside is not None else self.none()
 
     def with_speaker_flag(self):
         """Annotate ``speaks``: whether the entity is the speaker of any event.
