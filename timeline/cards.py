@@ -6,8 +6,8 @@ and a context push per event and per citation and a ``reverse()`` per link: 55-6
 whose SQL takes 10. ``format_html`` escapes the same values in a fraction of that, each route
 is reversed once per page (``config.links.SlugRoute``) and each date label formatted once.
 
-The actors, weapons and citations come as plain rows (``EventCards.load``): the same three
-queries as ``prefetch_related``, without the ~700 model instances it built for 50 events
+The actors, weapons and citations come as plain rows (``timeline/link_rows.py``): the same
+three queries as ``prefetch_related``, without the ~700 model instances it built for 50 events
 (~15 ms). tests/timeline/test_cards.py pins the markup.
 
 A rendered card is a function of its event's rows and the code, so it is cached under the
@@ -17,7 +17,6 @@ served stale. Every filter combination and page showing an event shares its card
 whose cards are all cached runs no query for them.
 """
 
-from collections import defaultdict
 from functools import lru_cache
 
 from django.conf import settings
@@ -31,7 +30,7 @@ from config.links import SlugRoute
 from corpus.choices import DatePrecision
 from corpus.models.entities import URL_NAMES, Entity
 from timeline.choices import ActorRole, EventStatus, EventType
-from timeline.models import Citation, EventActor, EventWeapon
+from timeline.link_rows import EventLinkRows
 from timeline.periods import period_datetime, period_label
 
 TYPE_LABELS = dict(EventType.choices)
@@ -51,13 +50,6 @@ def _period_time(day, precision: str, language: str | None) -> SafeString:
     # Month names are translated: the active language is part of the key.
     label = period_label(day, precision)
     return format_html('<time datetime="{}">{}</time>', period_datetime(day, precision), label)
-
-
-def _by_event(rows) -> dict[int, list]:
-    grouped = defaultdict(list)
-    for row in rows:
-        grouped[row.event_id].append(row)
-    return grouped
 
 
 def _join(parts) -> SafeString:
@@ -103,36 +95,8 @@ class EventCards:
 
     def fetch_rows(self, ids: list[int]) -> None:
         """The actors, weapons and citations of the events ``ids``, as plain rows."""
-        self.actors = _by_event(
-            EventActor.objects.filter(event_id__in=ids)
-            .order_by("role", "actor__name", "pk")
-            .values_list(
-                "event_id", "role", "actor__name", "actor__slug", "actor__entity_type", named=True
-            )
-        )
-        self.weapons = _by_event(
-            EventWeapon.objects.filter(event_id__in=ids)
-            .order_by("weapon__name", "pk")
-            .values_list(
-                "event_id", "weapon__name", "weapon__slug", "weapon__entity_type", named=True
-            )
-        )
-        self.citations = _by_event(
-            Citation.objects.filter(event_id__in=ids)
-            .order_by("article__published_on", "article__title", "pk")
-            .values_list(
-                "event_id",
-                "pk",
-                "quote",
-                "article__slug",
-                "article__title",
-                "article__published_on",
-                "article__published_precision",
-                "article__outlet__name",
-                "article__outlet__slug",
-                named=True,
-            )
-        )
+        rows = EventLinkRows.of(ids)
+        self.actors, self.weapons, self.citations = rows.actors, rows.weapons, rows.citations
 
     def entity_url(self, entity_type: str, slug: str) -> str:
         return self.entity_urls[entity_type](slug)

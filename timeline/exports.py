@@ -8,10 +8,12 @@ sits in memory nor times out before the first byte.
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from urllib.parse import urlencode, urlunsplit
+from itertools import batched
 
 from django.http import StreamingHttpResponse
-from django.urls import reverse
+
+from config.links import SlugRoute
+from timeline.link_rows import EventLinkRows
 
 CSV_COLUMNS = [
     "slug",
@@ -36,14 +38,47 @@ CHUNK_SIZE = 500
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def citation_path(citation) -> str:
-    """The article reader, scrolled to and highlighting the cited quote."""
-    path = reverse("corpus:article-detail", kwargs={"slug": citation.article.slug})
-    return urlunsplit(("", "", path, urlencode({"cite": citation.pk}), f"cite-{citation.pk}"))
+# What an export reads of each event: rows, not model instances (timeline/link_rows.py).
+EVENT_FIELDS = (
+    "pk",
+    "slug",
+    "title",
+    "date",
+    "date_precision",
+    "end_date",
+    "event_type",
+    "status",
+    "place__slug",
+    "summary",
+)
 
 
-def event_record(event, absolute_url) -> dict:
-    """One event as plain data; ``absolute_url`` turns a site path into a full URL."""
+class SiteLinks:
+    """The full URLs an export writes, at the cost of one ``reverse()`` per route per export
+    (``config.links.SlugRoute``) and one ``build_absolute_uri()`` in all: per event, the
+    two calls cost more than reading the event."""
+
+    def __init__(self, request):
+        self.root = request.build_absolute_uri("/")
+        self.event_path = SlugRoute("timeline:event-detail")
+        self.article_path = SlugRoute("corpus:article-detail")
+
+    def absolute(self, path: str) -> str:
+        """``request.build_absolute_uri(path)`` for a path of this site (starting with "/")."""
+        return self.root + path.removeprefix("/")
+
+    def event(self, slug: str) -> str:
+        return self.absolute(self.event_path(slug))
+
+    def citation(self, article_slug: str, citation_pk: int) -> str:
+        """The article reader, scrolled to and highlighting the cited quote."""
+        path = self.article_path(article_slug)
+        return self.absolute(f"{path}?cite={citation_pk:d}#cite-{citation_pk:d}")
+
+
+def event_record(event, links: EventLinkRows, urls: SiteLinks) -> dict:
+    """One event (a row of ``EVENT_FIELDS``) as plain data, with its actors, weapons and
+    citations from ``links``."""
     return {
         "slug": event.slug,
         "title": event.title,
@@ -52,33 +87,33 @@ def event_record(event, absolute_url) -> dict:
         "end_date": event.end_date.isoformat() if event.end_date else None,
         "event_type": event.event_type,
         "status": event.status,
-        "place": event.place.slug if event.place else None,
+        "place": event.place__slug,
         "actors": [
-            {"slug": link.actor.slug, "name": link.actor.name, "role": link.role}
-            for link in event.event_actors.all()
+            {"slug": actor.actor__slug, "name": actor.actor__name, "role": actor.role}
+            for actor in links.actors.get(event.pk, ())
         ],
         "weapons": [
-            {"slug": link.weapon.slug, "name": link.weapon.name}
-            for link in event.event_weapons.all()
+            {"slug": weapon.weapon__slug, "name": weapon.weapon__name}
+            for weapon in links.weapons.get(event.pk, ())
         ],
         "citations": [
             {
-                "outlet": citation.article.outlet.slug if citation.article.outlet else None,
-                "article": citation.article.slug,
-                "article_title": citation.article.title,
+                "outlet": citation.article__outlet__slug,
+                "article": citation.article__slug,
+                "article_title": citation.article__title,
                 "published_on": (
-                    citation.article.published_on.isoformat()
-                    if citation.article.published_on
+                    citation.article__published_on.isoformat()
+                    if citation.article__published_on
                     else None
                 ),
-                "url": absolute_url(citation_path(citation)),
-                "source_url": citation.article.url or None,
+                "url": urls.citation(citation.article__slug, citation.pk),
+                "source_url": citation.article__url or None,
                 "quote": citation.quote,
             }
-            for citation in event.citations.all()
+            for citation in links.citations.get(event.pk, ())
         ],
         "summary": event.summary,
-        "url": absolute_url(event.get_absolute_url()),
+        "url": urls.event(event.slug),
     }
 
 
@@ -116,9 +151,13 @@ class _Echo:
         return value
 
 
-def _records(events, absolute_url) -> Iterator[dict]:
-    for event in events.iterator(chunk_size=CHUNK_SIZE):
-        yield event_record(event, absolute_url)
+def _records(events, urls: SiteLinks) -> Iterator[dict]:
+    """The events' records, reading ``CHUNK_SIZE`` events and then their links at a time."""
+    rows = events.values_list(*EVENT_FIELDS, named=True).iterator(chunk_size=CHUNK_SIZE)
+    for chunk in batched(rows, CHUNK_SIZE, strict=False):  # the last chunk may be short
+        links = EventLinkRows.of([event.pk for event in chunk])
+        for event in chunk:
+            yield event_record(event, links, urls)
 
 
 def _csv_lines(records: Iterable[dict]) -> Iterator[str]:
@@ -135,16 +174,16 @@ def _json_chunks(records: Iterable[dict], query: dict) -> Iterator[str]:
     yield "\n]}\n"
 
 
-def csv_response(events, *, absolute_url, filename: str) -> StreamingHttpResponse:
+def csv_response(events, *, request, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        _csv_lines(_records(events, absolute_url)), content_type="text/csv; charset=utf-8"
+        _csv_lines(_records(events, SiteLinks(request))), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
-def json_response(events, *, absolute_url, query: dict) -> StreamingHttpResponse:
+def json_response(events, *, request, query: dict) -> StreamingHttpResponse:
     return StreamingHttpResponse(
-        _json_chunks(_records(events, absolute_url), query),
+        _json_chunks(_records(events, SiteLinks(request)), query),
         content_type="application/json; charset=utf-8",
     )

@@ -36,8 +36,8 @@ class TimelineView(CorpusPageCacheMixin, KeysetPaginationMixin, FilterView):
     keyset_ordering = EventQuerySet.CHRONOLOGICAL
 
     def get_queryset(self):
-        # A page's actors, weapons and citations come as plain rows (EventCards.load). The
-        # search vector is for site search only; an export of every event need not carry it.
+        # A page's actors, weapons and citations come as plain rows (EventCards.load), an
+        # export's too (exports.EVENT_FIELDS). The search vector is for site search only.
         # The place's parent names the region or country of a town on its card.
         return (
             Event.objects.chronological()
@@ -60,14 +60,13 @@ class TimelineView(CorpusPageCacheMixin, KeysetPaginationMixin, FilterView):
             return HttpResponseBadRequest(
                 filterset.form.errors.as_text(), content_type="text/plain; charset=utf-8"
             )
-        return self.export(export_format, filterset.qs.with_people_and_weapons().with_citations())
+        return self.export(export_format, filterset.qs)
 
     def export(self, export_format, events):
-        absolute_url = self.request.build_absolute_uri
         if export_format == "csv":
-            return exports.csv_response(events, absolute_url=absolute_url, filename="sitrep-events")
+            return exports.csv_response(events, request=self.request, filename="sitrep-events")
         query = {key: values for key, values in self.request.GET.lists() if key not in NOT_FILTERS}
-        return exports.json_response(events, absolute_url=absolute_url, query=query)
+        return exports.json_response(events, request=self.request, query=query)
 
     page_error = False
 

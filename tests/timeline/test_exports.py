@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from tests.factories import EventFactory
 from timeline.exports import CSV_COLUMNS, csv_row
@@ -155,3 +155,57 @@ def test_export_queries_do_not_grow_with_rows(client, db, django_assert_max_num_
         rows = read_csv(client.get(TIMELINE, {"format": "csv"}))
     assert len(rows) == 60
     assert all(row["citation_count"] == "3" for row in rows)
+
+
+def test_export_urls_are_what_reverse_and_build_absolute_uri_give(client, scenario):
+    """Routes are reversed once per export: the URLs must still carry the scheme, the host and
+    the script prefix (a site served under /sitrep/), as reverse() and build_absolute_uri() do."""
+    citation = scenario.authorisation.citations.get()
+    set_script_prefix("/sitrep/")  # what the WSGI handler does for SCRIPT_NAME=/sitrep
+    try:
+        response = client.get(TIMELINE, {"weapon": "atacms", "format": "json"}, secure=True)
+        event = read_json(response)["events"][1]
+        event_path = scenario.authorisation.get_absolute_url()
+        article_path = reverse("corpus:article-detail", kwargs={"slug": citation.article.slug})
+    finally:
+        set_script_prefix("/")
+    assert event["slug"] == scenario.authorisation.slug
+    assert event_path.startswith("/sitrep/events/")
+    assert event["url"] == f"https://testserver{event_path}"
+    [exported] = event["citations"]
+    assert exported["url"] == (
+        f"https://testserver{article_path}?cite={citation.pk}#cite-{citation.pk}"
+    )
+
+
+def test_export_reads_each_chunk_of_events_with_three_more_queries(
+    client, db, django_assert_num_queries, monkeypatch
+):
+    from tests.timeline.conftest import build_many_events
+    from timeline import exports
+
+    build_many_events(25)
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
+    # The events (one server-side cursor) and, for each of 3 chunks, actors, weapons, citations.
+    with django_assert_num_queries(1 + 3 * 3):
+        rows = read_csv(client.get(TIMELINE, {"format": "csv"}))
+    assert len(rows) == 25
+    assert all(row["citation_count"] == "3" and row["weapons"].count(";") == 1 for row in rows)
+
+
+def test_export_builds_no_model_instance_per_event_or_link(client, db, monkeypatch):
+    """A model instance per event, link and cited article (~15 per event) was most of an
+    export's time; rows carry the same values. make bench measures the export itself."""
+    from corpus.models import Article, Entity
+    from tests.timeline.conftest import build_many_events
+    from timeline.models import Citation, Event, EventActor, EventWeapon
+
+    build_many_events(5)
+
+    def refuse(cls, *args, **kwargs):
+        raise AssertionError(f"an export built a {cls.__name__}")
+
+    for model in (Event, EventActor, EventWeapon, Citation, Article, Entity):
+        monkeypatch.setattr(model, "from_db", classmethod(refuse))
+    assert len(read_csv(client.get(TIMELINE, {"format": "csv"}))) == 5
+    assert len(read_json(client.get(TIMELINE, {"format": "json"}))["events"]) == 5
