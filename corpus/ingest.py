@@ -67,6 +67,8 @@ def ingest_paths(
     context = context or IngestContext.build()
     report = IngestReport(dry_run=dry_run)
     files, missing = expand_paths(paths)
+    if context.expected_files is None:
+        context.expected_files = len(files)
     report.results.extend(
         IngestResult(str(path), path.name, Status.FAILED, error=f"{path}: no such file or folder")
         for path in missing

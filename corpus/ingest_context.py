@@ -18,16 +18,21 @@ from django.utils.text import slugify
 
 from corpus.choices import DatePrecision
 from corpus.decode import DEFAULT_MAX_BYTES
-from corpus.dedupe import DuplicateIndex, RunIndex
+from corpus.dedupe import DuplicateIndex, RunIndex, ScanIndex
 from corpus.extract import MentionExtractor
 from corpus.manifest import Manifest, ManifestEntry
 from corpus.models import Article, Outlet
 from corpus.parse import ParsedSource
-from corpus.signatures import stored_signatures
+from corpus.signatures import stored_signatures, unpack_array
 
 TITLE_MAX = Article._meta.get_field("title").max_length
 SLUG_MAX = Article._meta.get_field("slug").max_length
 GENERATED_TITLE_WORDS = 14
+# A run of at most this many files compares each new body with every stored signature
+# (``ScanIndex``, ~0.4 s a file at 100,000 articles) instead of first building the inverted
+# index (~13 s and 1.8 GB there); both grow with the corpus alike, so the break-even does not
+# depend on its size. Measured in docs/performance.md.
+SCAN_MAX_FILES = 16
 
 
 class Status(enum.StrEnum):
@@ -89,6 +94,8 @@ class IngestContext:
     manifest: Manifest
     max_bytes: int = DEFAULT_MAX_BYTES
     force: bool = False
+    # How many files the run holds (``ingest_paths`` says): few files, no inverted index.
+    expected_files: int | None = None
     _extractor: MentionExtractor | None = None
     _index: RunIndex | None = None
     _outlets: dict[str, int] | None = None
@@ -101,6 +108,7 @@ class IngestContext:
         manifest_path: Path | None = None,
         max_bytes: int | None = None,
         force: bool = False,
+        expected_files: int | None = None,
     ) -> "IngestContext":
         """Raises ``ManifestError`` when the manifest cannot be trusted."""
         sources_dir = Path(sources_dir or settings.SITREP_SOURCES_DIR)
@@ -108,7 +116,13 @@ class IngestContext:
             Manifest.load(manifest_path) if manifest_path else Manifest.for_sources(sources_dir)
         )
         limit = max_bytes or getattr(settings, "SITREP_MAX_SOURCE_BYTES", DEFAULT_MAX_BYTES)
-        return cls(sources_dir=sources_dir, manifest=manifest, max_bytes=limit, force=force)
+        return cls(
+            sources_dir=sources_dir,
+            manifest=manifest,
+            max_bytes=limit,
+            force=force,
+            expected_files=expected_files,
+        )
 
     @property
     def extractor(self) -> MentionExtractor:
@@ -120,7 +134,11 @@ class IngestContext:
     def index(self) -> RunIndex:
         if self._index is None:
             # Built before the run writes anything (the first file to compare builds it).
-            self._index = RunIndex(DuplicateIndex.from_signatures(stored_signatures()))
+            if self.expected_files is not None and self.expected_files <= SCAN_MAX_FILES:
+                stored = ScanIndex.from_signatures(stored_signatures(decode=unpack_array))
+            else:
+                stored = DuplicateIndex.from_signatures(stored_signatures())
+            self._index = RunIndex(stored)
         return self._index
 
     def outlet_id(self, name_or_slug: str) -> int | None:

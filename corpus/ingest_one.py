@@ -31,7 +31,7 @@ from corpus.signatures import write_signatures
 
 def ingest_file(*, path: Path, context: IngestContext | None = None) -> IngestResult:
     """Ingest one file; never raises for bad input: the result says what went wrong."""
-    context = context or IngestContext.build()
+    context = context or IngestContext.build(expected_files=1)
     source_file = context.source_name(path)
     result = IngestResult(str(path), source_file, Status.FAILED)
     try:

@@ -11,7 +11,7 @@ paid once.
 import hashlib
 import sys
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 
 from django.db import connection, transaction
 
@@ -32,12 +32,16 @@ def pack(signature: Iterable[int]) -> bytes:
     return values.tobytes()
 
 
-def unpack(data: bytes | memoryview) -> frozenset[int]:
+def unpack_array(data: bytes | memoryview) -> array:
     values = array("I")
     values.frombytes(data)
     if SWAP:
         values.byteswap()
-    return frozenset(values)
+    return values
+
+
+def unpack(data: bytes | memoryview) -> frozenset[int]:
+    return frozenset(unpack_array(data))
 
 
 def body_md5(body: str) -> str:
@@ -75,10 +79,14 @@ def insert_signatures(rows: Iterable[tuple[int, str, frozenset[int]]]) -> None:
     )
 
 
-def stored_signatures() -> Iterator[tuple[int, frozenset[int]]]:
-    """Every article's signature: the stored ones whose body is unchanged, then the others,
-    computed from their bodies and stored (each chunk in its own short transaction, before
-    the run writes anything, so a run's chunks stay one transaction each)."""
+def stored_signatures(
+    decode: Callable[[bytes], Collection[int]] = unpack,
+) -> Iterator[tuple[int, Collection[int]]]:
+    """Every article's signature: the stored ones whose body is unchanged (as ``decode``
+    gives them: a frozenset, or with ``unpack_array`` the compact array of hashes), then the
+    others, computed from their bodies as frozensets and stored (each chunk in its own short
+    transaction, before the run writes anything, so a run's chunks stay one transaction
+    each)."""
     article = connection.ops.quote_name(Article._meta.db_table)
     signature = connection.ops.quote_name(ArticleSignature._meta.db_table)
     with connection.cursor() as cursor:
@@ -90,7 +98,7 @@ def stored_signatures() -> Iterator[tuple[int, frozenset[int]]]:
         while rows := cursor.fetchmany(FILL_CHUNK):
             for pk, data in rows:
                 fresh.add(pk)
-                yield pk, unpack(data)
+                yield pk, decode(data)
     # Subtracted here: 100,000 ids are cheap to read, dear to send back in a NOT IN.
     pks = sorted(set(Article.objects.values_list("pk", flat=True)) - fresh)
     for start in range(0, len(pks), FILL_CHUNK):
