@@ -6,7 +6,9 @@ Steps (each heavy one a timed child process, see bench/children.py):
 2. generate the full-size corpus, and a smaller one for the loaddata comparison;
 3. loaddata vs bulk load on that same smaller fixture, each into its own fresh database;
 4. bulk load of the full corpus, then ANALYZE;
-5. ingest throughput on generated source files (bench/ingest_child.py);
+5. ingest throughput on generated source files (bench/ingest_child.py), into a database
+   holding only the entities; then ``manage.py ingest --dry-run`` of a few new files into
+   the loaded corpus, as an upload or a day's handful meets it;
 6. gunicorn with production settings on 127.0.0.1, driven by bench/loadgen.py in another
    process; SQL queries per page from one in-process request under CaptureQueriesContext.
 """
@@ -35,6 +37,9 @@ class BenchConfig:
     size: CorpusSize = field(default_factory=CorpusSize)
     loaddata_articles: int = 5_000
     ingest_articles: int = 2_000
+    # New files ingested (dry run) into the loaded corpus: a scanned run, the largest scanned
+    # run, and one that builds the inverted index (corpus.ingest_context.SCAN_MAX_FILES).
+    grown_ingest_files: tuple[int, ...] = (1, 16, 200)
     seed: int = 1
     workers: int = 3
     concurrency: int = 4
@@ -104,6 +109,7 @@ class Bench:
                 self.step_compare_loaders(work)
                 self.step_bulk_load(work)
                 self.step_ingest(work)
+                self.step_ingest_into_corpus(work)
             self.step_pages()
         finally:
             if not cfg.keep_work:
@@ -202,6 +208,40 @@ class Bench:
             "peak_mb": round(child.peak_mb),
         }
 
+    def step_ingest_into_corpus(self, work: Path) -> None:
+        """New files into the loaded corpus, each run a dry run so the corpus the pages are
+        measured on stays as loaded. The bulk load stored no near-duplicate signatures: the
+        first real ingest computes them once, timed here on its own."""
+        cfg = self.config
+        self.log("Signatures of the loaded corpus (what the first ingest after a load does) …")
+        fill = children.run(manage("shell", "-c", FILL_SIGNATURES), env_for(BENCH_DB))
+        largest = max(cfg.grown_ingest_files)
+        generate(scaled(cfg.size, largest), cfg.seed + 1, work / "new")
+        sources = work / "new_sources"
+        write_sources(work / "new" / "03_articles.json", sources, largest)
+        # Outside the sources folder each file is named by its file name alone, so none of
+        # them takes the source name of an article of the corpus (same layout, other seed).
+        files = sorted(sources.rglob("*.txt"))
+        runs = []
+        for count in cfg.grown_ingest_files:
+            folder = work / f"new_{count}"
+            folder.mkdir()
+            for path in files[:count]:
+                shutil.copyfile(path, folder / path.name)
+            self.log(f"Ingest (dry run) of {count:,} new files into the loaded corpus …")
+            run = children.run(
+                manage("ingest", "--dry-run", "--workers", "0", "--verbosity", "0", str(folder)),
+                env_for(BENCH_DB),
+            )
+            runs.append(
+                {"files": count, "seconds": round(run.seconds, 1), "peak_mb": round(run.peak_mb)}
+            )
+        self.results["ingest_grown"] = {
+            "signatures_seconds": round(fill.seconds, 1),
+            "signatures_peak_mb": round(fill.peak_mb),
+            "runs": runs,
+        }
+
     def step_pages(self) -> None:
         """Each page twice: as deployed (anonymous pages from the page cache after their first
         request), then rendered on every request (page cache off, as for signed-in users), so
@@ -276,3 +316,7 @@ class Bench:
 
 
 ANALYZE = "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
+FILL_SIGNATURES = (
+    "from collections import deque; from corpus.signatures import stored_signatures; "
+    "deque(stored_signatures(), maxlen=0)"
+)

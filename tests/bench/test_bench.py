@@ -71,7 +71,19 @@ def test_table_shows_each_page_and_judges_the_targets():
             "ingest_per_cpu_s": 555.6,
         },
     }
+    assert "Ingest into the loaded corpus" not in to_markdown(results)
+    results["ingest_grown"] = {
+        "signatures_seconds": 30.5,
+        "signatures_peak_mb": 400,
+        "runs": [
+            {"files": 1, "seconds": 3.7, "peak_mb": 237},
+            {"files": 200, "seconds": 40.0, "peak_mb": 1800},
+        ],
+    }
     table = to_markdown(results)
+    assert "| 1 | 3.7 | 3.70 s | 237 |" in table
+    assert "| 200 | 40.0 | 0.20 s | 1,800 |" in table
+    assert "were computed and stored, as the first ingest after a load does: 30.5 s" in table
     assert "0 worker processes) | 1100.0 articles/s (1.8 s)" in table
     assert "| 1.9 s + 1.7 s: 555.6 articles per CPU-second | ≥ 1,000/s per core: **missed** |" in (
         table
