@@ -262,11 +262,11 @@ def _packed(lanes: array) -> int:
 class ScanIndex:
     """The stored articles' signatures, each compared with every probe: for runs of a few files.
 
-    Building a ``DuplicateIndex`` of a 100,000-article corpus took ~13 s and 1.8 GB (postings
+    Building a ``DuplicateIndex`` of a 100,000-article corpus took ~15 s and 1.8 GB (postings
     of every shingle, packed lanes of the common ones) before the first file of a run could
     be compared; a run of one file (an upload) paid all of it. Kept as arrays of hashes, the
     same signatures take ~60 MB, and a look-up intersects the probe with each of them in C,
-    ~0.4 s at 100,000 articles: cheaper than the build for runs of up to a few dozen files
+    ~0.5 s at 100,000 articles: cheaper than the build for runs of up to a few dozen files
     (``corpus.ingest_context.SCAN_MAX_FILES``). Answers exactly what ``DuplicateIndex``
     answers (tests/corpus/test_dedupe.py).
     """

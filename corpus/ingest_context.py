@@ -29,8 +29,8 @@ TITLE_MAX = Article._meta.get_field("title").max_length
 SLUG_MAX = Article._meta.get_field("slug").max_length
 GENERATED_TITLE_WORDS = 14
 # A run of at most this many files compares each new body with every stored signature
-# (``ScanIndex``, ~0.4 s a file at 100,000 articles) instead of first building the inverted
-# index (~13 s and 1.8 GB there); both grow with the corpus alike, so the break-even does not
+# (``ScanIndex``, ~0.5 s a file at 100,000 articles) instead of first building the inverted
+# index (~15 s and 1.8 GB there); both grow with the corpus alike, so the break-even does not
 # depend on its size. Measured in docs/performance.md.
 SCAN_MAX_FILES = 16
 
