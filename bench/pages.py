@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from corpus.generate_text import RARE_TERM
-from corpus.models import Article, Mention
+from corpus.models import Actor, Article, Mention
+from corpus.views import ActorListView
 from timeline.models import Event, EventActor
 
 COMMON_TERM = "officials"  # in almost every generated article (see corpus/generate_text.py)
@@ -31,6 +32,8 @@ def discover_pages() -> dict[str, str]:
     event_type = Event.objects.values("event_type").annotate(n=Count("id")).order_by("-n").first()
     filters = {"actor": busiest["actor__slug"], "type": event_type["event_type"]}
     middle = Article.objects.canonical().order_by("pk")[Article.objects.count() // 2]
+    # Halfway down the alphabetical list of actors: a deep page of a long list.
+    actor_page = Actor.objects.count() // ActorListView.paginate_by // 2 + 1
     timeline = reverse("timeline:timeline")
     search = reverse("corpus:search")
     return {
@@ -39,6 +42,7 @@ def discover_pages() -> dict[str, str]:
         "entity: most mentioned actor": reverse(
             "corpus:actor-detail", kwargs={"slug": top_actor["entity__slug"]}
         ),
+        "actor list, middle page": f"{reverse('corpus:actor-list')}?page={actor_page}",
         "article": middle.get_absolute_url(),
         "article list with facets": reverse("corpus:article-list"),
         "search, rare term": f"{search}?{urlencode({'q': RARE_TERM})}",

@@ -10,6 +10,7 @@ P95_TARGETS = {
     "timeline, two filters": 50,
     "timeline, unfiltered": 50,
     "entity: most mentioned actor": 50,
+    "actor list, middle page": 50,
     "article": 50,
     "article list with facets": 50,
     "search, rare term": 150,

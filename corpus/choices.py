@@ -52,6 +52,9 @@ KINDS_BY_TYPE = {
     EntityType.PLACE: PlaceKind,
 }
 
+# Each type's kind labels by value: `kind_label` runs once per row of a list.
+KIND_LABELS = {entity_type: dict(kinds.choices) for entity_type, kinds in KINDS_BY_TYPE.items()}
+
 # Grouped choices: the admin shows kinds under their entity type.
 ENTITY_KIND_CHOICES = [
     (entity_type.label, kinds.choices) for entity_type, kinds in KINDS_BY_TYPE.items()

@@ -12,5 +12,12 @@ def country_choices() -> list[tuple[str, str]]:
     return sorted(names.items(), key=lambda item: item[1])
 
 
+@cache
+def country_names() -> dict[str, str]:
+    return dict(country_choices())
+
+
 def country_name(code: str) -> str:
-    return dict(country_choices()).get(code, code)
+    """The name of a country code; an unknown code (or "") as it is, as Django's
+    ``get_FOO_display`` gives it."""
+    return country_names().get(code, code)

@@ -9,7 +9,7 @@ from django.db.models.functions import Now
 from django.urls import reverse
 
 from corpus.choices import DatePrecision
-from corpus.countries import country_choices
+from corpus.countries import country_choices, country_name
 
 
 class OutletKind(models.TextChoices):
@@ -54,6 +54,10 @@ class Outlet(models.Model):
 
     def get_absolute_url(self):
         return reverse("corpus:outlet-detail", kwargs={"slug": self.slug})
+
+    def get_country_display(self) -> str:
+        # Django's own flattens all 250 country choices on every call (corpus/countries.py).
+        return country_name(self.country)
 
     def natural_key(self):
         return (self.slug,)

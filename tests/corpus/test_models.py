@@ -25,6 +25,7 @@ from tests.factories import (
     PlaceFactory,
     WeaponFactory,
 )
+from timeline.choices import ActorRole
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,49 @@ def test_a_places_event_count_includes_the_places_inside_it():
     EventFactory.create_batch(2, place=sudzha)
     counts = dict(Entity.objects.with_counts().values_list("pk", "event_count"))
     assert (counts[russia.pk], counts[kursk.pk], counts[sudzha.pk]) == (4, 3, 2)
+
+
+def test_counts_of_each_type_typed_or_not():
+    """A typed queryset counts its own type's events only; the untyped one picks by type."""
+    actor, weapon, place = ActorFactory(), WeaponFactory(), PlaceFactory()
+    twice = EventFactory(place=place)
+    EventActorFactory(event=twice, actor=actor, role=ActorRole.INITIATOR)
+    EventActorFactory(event=twice, actor=actor, role=ActorRole.SPEAKER)  # one event, two roles
+    EventActorFactory(actor=actor)
+    EventWeaponFactory(event=twice, weapon=weapon)
+    article = ArticleFactory(body="x y z")
+    for start, entity in enumerate([actor, actor, weapon]):
+        MentionFactory(article=article, entity=entity, start=start * 2, text="x")
+    expected = {actor.pk: (2, 2), weapon.pk: (1, 1), place.pk: (0, 1)}
+    untyped = Entity.objects.with_counts().values_list("pk", "mention_count", "event_count")
+    assert {pk: counts for pk, *counts in untyped} == {k: list(v) for k, v in expected.items()}
+    for model, entity in [(Actor, actor), (WeaponSystem, weapon), (Place, place)]:
+        typed = model.objects.with_counts()
+        assert [(e.mention_count, e.event_count) for e in typed] == [expected[entity.pk]]
+    actor_sql = str(Actor.objects.with_counts().query)
+    assert "timeline_eventweapon" not in actor_sql and "WITH RECURSIVE" not in actor_sql
+
+
+def test_counted_gives_the_entities_in_the_order_asked_with_counts(django_assert_num_queries):
+    first, second, third = ActorFactory(), ActorFactory(), ActorFactory()
+    MentionFactory(article=ArticleFactory(body="x"), entity=second, start=0, text="x")
+    with django_assert_num_queries(1):
+        entities = Entity.objects.counted([third.pk, second.pk, first.pk])
+    assert [(e.pk, e.mention_count) for e in entities] == [
+        (third.pk, 0),
+        (second.pk, 1),
+        (first.pk, 0),
+    ]
+    with django_assert_num_queries(0):
+        assert Entity.objects.counted([]) == []
+
+
+def test_country_display_is_the_country_name_as_django_gives_it():
+    for code in ["UA", "RU", "", "ZZ"]:
+        entity, outlet = ActorFactory.build(country=code), Outlet(country=code)
+        field = Entity._meta.get_field("country")
+        assert entity.get_country_display() == entity._get_FIELD_display(field)
+        assert outlet.get_country_display() == outlet._get_FIELD_display(field)
 
 
 def test_typed_proxies_see_only_their_type_and_set_it_on_save():

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from corpus.choices import ActorKind, DatePrecision, PlaceKind, WeaponCategory
@@ -126,14 +128,39 @@ def test_entity_list_query_count_is_fixed_with_many_rows(client, django_assert_m
         AliasFactory(entity=actor, name=f"Alias {i}")
         MentionFactory(article=article, entity=actor, start=i, text="x")
         EventActorFactory(actor=actor)
-    # country choices, count, page of rows
-    with django_assert_max_num_queries(3):
+    # country choices, count, the page's ids, the page's rows with their counts
+    with django_assert_max_num_queries(4):
         response = client.get(ACTORS)
     assert len(response.context["entities"]) == 50
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         client.get(ACTORS, {"q": "Person 1", "country": "UA"})
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         client.get(reverse("corpus:place-list"))
+
+
+def test_a_list_page_counts_only_its_own_rows(client):
+    """Counted in the paged query, every row an OFFSET skips would be counted too."""
+    actors = [ActorFactory(name=f"Actor {i:02}") for i in range(55)]
+    article = ArticleFactory(body="x " * 60)
+    for start, actor in enumerate(actors):
+        MentionFactory(article=article, entity=actor, start=start, text="x")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(ACTORS, {"page": 2})
+    assert [(e.name, e.mention_count) for e in response.context["entities"]] == [
+        (f"Actor {i}", 1) for i in range(50, 55)
+    ]
+    counting = [q["sql"] for q in queries if "corpus_mention" in q["sql"]]
+    assert len(counting) == 1 and "OFFSET" not in counting[0]
+
+
+def test_the_name_search_keeps_its_closest_first_order_with_counts(client, zelensky):
+    ActorFactory(name="Volodymyr Zelensky Foundation")
+    mention(ArticleFactory(body="Zelensky said."), zelensky, "Zelensky")
+    entities = client.get(ACTORS, {"q": "Volodymyr Zelensky"}).context["entities"]
+    assert [(e.name, e.mention_count) for e in entities] == [
+        ("Volodymyr Zelensky", 1),
+        ("Volodymyr Zelensky Foundation", 0),
+    ]
 
 
 # --- the entity page -------------------------------------------------------------------
@@ -337,7 +364,7 @@ def test_curated_corpus_entity_pages(client, django_assert_max_num_queries):
             response = client.get(entity.get_absolute_url())
         assert response.status_code == 200
     for name in ("actor", "weapon", "place"):
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(4):
             assert client.get(reverse(f"corpus:{name}-list")).status_code == 200
 
 
