@@ -5,7 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Now
+from django.db.models.functions import MD5, Now
 from django.urls import reverse
 
 from corpus.choices import DatePrecision
@@ -146,6 +146,11 @@ class Article(models.Model):
     )
     # db_default lets fixtures omit this volatile field: the database stamps loaded rows.
     ingested_at = models.DateTimeField(auto_now=True, db_default=Now())
+    # Tells whether a stored near-duplicate signature is current (corpus/signatures.py)
+    # without PostgreSQL decompressing and hashing every body on each ingest run.
+    body_md5 = models.GeneratedField(
+        expression=MD5("body"), output_field=models.CharField(max_length=32), db_persist=True
+    )
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config="english")
         + SearchVector("body", weight="B", config="english"),
