@@ -2,23 +2,11 @@
 
 from dataclasses import dataclass, fields
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 
+from corpus.counts import related_count
 from corpus.models import Alias, Entity, EntityRedirect, Mention
 from timeline.models import Citation, Event, EventActor, EventWeapon
-
-
-def related_count(model, field: str):
-    """A correlated COUNT(*) subquery: one query for any number of entities."""
-    counts = (
-        model.objects.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
 @dataclass(frozen=True)

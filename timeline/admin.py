@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from corpus.admin.base import PublicLinkMixin, VersionedModelForm
-from corpus.usage import related_count
+from corpus.counts import related_count
 from timeline.models import Citation, Event, EventActor, EventWeapon
 
 

@@ -7,16 +7,16 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from corpus.admin.autocomplete import EntityAutocompleteMixin
-from corpus.admin.base import PublicLinkMixin, VersionedModelForm
+from corpus.admin.base import ChoiceColumnsMixin, PublicLinkMixin, VersionedModelForm
+from corpus.counts import related_count
 from corpus.models import Article, Mention, Outlet
 from corpus.review import extract_summary, reextract_mentions
-from corpus.usage import related_count
 
 
 @admin.register(Outlet)
-class OutletAdmin(PublicLinkMixin, admin.ModelAdmin):
+class OutletAdmin(ChoiceColumnsMixin, PublicLinkMixin, admin.ModelAdmin):
     form = VersionedModelForm
-    list_display = ["name", "kind", "country", "entity", "article_count", "homepage"]
+    list_display = ["name", "kind", "country_name", "entity", "article_count", "homepage"]
     list_display += ["public_link"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "slug"]

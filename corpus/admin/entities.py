@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from corpus.admin.articles import ReextractMixin
 from corpus.admin.autocomplete import EntityAutocompleteJsonView, EntityAutocompleteMixin
-from corpus.admin.base import PublicLinkMixin, VersionedModelForm
+from corpus.admin.base import ChoiceColumnsMixin, PublicLinkMixin, VersionedModelForm
 from corpus.admin.merging import merge_selected
 from corpus.choices import KINDS_BY_TYPE, EntityType
 from corpus.merge import PROXIES, typed
@@ -65,14 +65,14 @@ class AliasInline(admin.TabularInline):
     view_on_site = False  # an alias's page is its entity's: one link per row is noise
 
 
-class EntityAdmin(PublicLinkMixin, admin.ModelAdmin):
+class EntityAdmin(ChoiceColumnsMixin, PublicLinkMixin, admin.ModelAdmin):
     form = EntityForm
     entity_type: str | None = None
     list_display = [
         "name",
         "entity_type",
-        "kind",
-        "country",
+        "kind_name",
+        "country_name",
         "alias_count",
         "mention_count",
         "event_count",
@@ -207,7 +207,7 @@ class AllEntityAdmin(EntityAdmin):
 @admin.register(Actor)
 class ActorAdmin(TypedEntityAdmin):
     entity_type = EntityType.ACTOR
-    list_display = ["name", "kind", "role", "country", "alias_count", "mention_count"]
+    list_display = ["name", "kind_name", "role", "country_name", "alias_count", "mention_count"]
     list_display += ["event_count", "public_link"]
     exclude = ["entity_type", "range_km", "parent"]
     autocomplete_fields = []
@@ -216,7 +216,8 @@ class ActorAdmin(TypedEntityAdmin):
 @admin.register(WeaponSystem)
 class WeaponSystemAdmin(TypedEntityAdmin):
     entity_type = EntityType.WEAPON
-    list_display = ["name", "kind", "country", "range_km", "alias_count", "mention_count"]
+    list_display = ["name", "kind_name", "country_name", "range_km", "alias_count"]
+    list_display += ["mention_count"]
     list_display += ["event_count", "public_link"]
     exclude = ["entity_type", "role", "parent"]
     autocomplete_fields = []
@@ -225,7 +226,7 @@ class WeaponSystemAdmin(TypedEntityAdmin):
 @admin.register(Place)
 class PlaceAdmin(TypedEntityAdmin):
     entity_type = EntityType.PLACE
-    list_display = ["name", "kind", "country", "parent", "alias_count", "mention_count"]
+    list_display = ["name", "kind_name", "country_name", "parent", "alias_count", "mention_count"]
     list_display += ["event_count", "public_link"]
     exclude = ["entity_type", "role", "range_km"]
     list_select_related = ["parent"]

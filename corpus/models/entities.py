@@ -7,7 +7,7 @@ from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max, Q
-from django.db.models.functions import Coalesce, Greatest, Lower
+from django.db.models.functions import Greatest, Lower
 from django.urls import reverse
 
 from corpus.choices import (
@@ -20,6 +20,7 @@ from corpus.choices import (
     WeaponCategory,
 )
 from corpus.countries import country_choices, country_name
+from corpus.counts import count_of
 from corpus.models.mentions import Mention
 
 URL_NAMES = {
@@ -171,24 +172,6 @@ class EntityQuerySet(models.QuerySet):
         from timeline.models import Event, EventActor, EventWeapon
 
         ref = models.OuterRef("pk")
-
-        def count_of(queryset, distinct: str = ""):
-            # COUNT as a plain function, not an aggregate: no GROUP BY, one row per entity.
-            # COUNT(*) needs no column of the rows, so an index-only scan can count them.
-            integer = models.IntegerField()
-            if distinct:
-                counted = models.Func(
-                    distinct, template="COUNT(DISTINCT %(expressions)s)", output_field=integer
-                )
-            else:
-                counted = models.Func(template="COUNT(*)", output_field=integer)
-            return Coalesce(
-                models.Subquery(
-                    queryset.order_by().annotate(n=counted).values("n"),
-                    output_field=models.IntegerField(),
-                ),
-                0,
-            )
 
         # An actor takes part in an event once per role, so its events are counted distinct;
         # a place's events include those of the places inside it, as on its page.

@@ -20,6 +20,7 @@ from tests.factories import (
     EventActorFactory,
     EventFactory,
     MentionFactory,
+    OutletFactory,
     PlaceFactory,
     WeaponFactory,
 )
@@ -88,6 +89,26 @@ def test_entity_changelist_shows_counts_and_a_public_link(client, curator):
     assert f'href="{actor.get_absolute_url()}"' in content
     assert 'class="field-mention_count">1<' in content
     assert 'class="field-alias_count">1<' in content
+
+
+@pytest.mark.parametrize("name", ["corpus_entity", "corpus_actor", "corpus_outlet"])
+def test_changelists_show_country_and_kind_names_and_sort_by_country(client, curator, name):
+    if name == "corpus_outlet":
+        OutletFactory(name="Kyiv Independent", country="UA")
+        OutletFactory(name="Nowhere News", country="")
+    else:
+        ActorFactory(name="Kyiv Independent", country="UA", kind="media")
+        ActorFactory(name="Nowhere News", country="")
+    url = reverse(f"admin:{name}_changelist")
+    response = client.get(url)
+    content = response.content.decode()
+    assert 'class="field-country_name">Ukraine<' in content
+    assert 'class="field-country_name">-<' in content  # the admin's mark for no value
+    if name != "corpus_outlet":
+        assert 'class="field-kind_name">Media outlet<' in content
+    index = response.context["cl"].list_display.index("country_name")
+    descending = client.get(url, {"o": f"-{index}"}).context["cl"].result_list
+    assert [row.name for row in descending] == ["Kyiv Independent", "Nowhere News"]
 
 
 def test_typed_changelist_filters_by_the_kinds_of_its_type(client, curator):
