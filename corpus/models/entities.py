@@ -286,6 +286,8 @@ class Entity(models.Model):
         verbose_name_plural = "entities"
         indexes = [
             models.Index(fields=["entity_type", "kind"], name="entity_type_kind_idx"),
+            # The typed lists' order: a page deep in 5,000 actors without sorting them all.
+            models.Index(fields=["entity_type", "name"], name="entity_type_name_idx"),
             GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="entity_name_trgm"),
         ]
         constraints = [
