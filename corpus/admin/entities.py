@@ -217,8 +217,7 @@ class ActorAdmin(TypedEntityAdmin):
 class WeaponSystemAdmin(TypedEntityAdmin):
     entity_type = EntityType.WEAPON
     list_display = ["name", "kind_name", "country_name", "range_km", "alias_count"]
-    list_display += ["mention_count"]
-    list_display += ["event_count", "public_link"]
+    list_display += ["mention_count", "event_count", "public_link"]
     exclude = ["entity_type", "role", "parent"]
     autocomplete_fields = []
 

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('corpus', '0008_article_body_md5'),
+        ("corpus", "0008_article_body_md5"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(fields=['entity_type', 'name'], name='entity_type_name_idx'),
+            model_name="entity",
+            index=models.Index(fields=["entity_type", "name"], name="entity_type_name_idx"),
         ),
     ]
